@@ -1,0 +1,96 @@
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.js';
+import { Directory } from './domain/directory.js';
+import { ApiError } from './errors.js';
+import { accountHook } from './http/account-hook.js';
+import type { AppContext } from './http/context.js';
+import { sendApiError } from './http/errors.js';
+import { registerFormParser } from './http/form-parser.js';
+import { MemoryRateLimiter, type RateLimiter } from './http/rate-limiter.js';
+import { loggerOptions } from './logging.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import type { KeyRing } from './oauth/key-ring.js';
+import { connectRoutes } from './routes/connect.js';
+import { discoveryRoutes } from './routes/discovery.js';
+import { healthRoutes } from './routes/health.js';
+import { userRoutes } from './routes/users.js';
+import type { Store } from './store/types.js';
+
+export interface AppDeps {
+  store: Store;
+  keys: KeyRing;
+  /** Server secret: refresh tokens and verification hashes are MACed under it. */
+  secret: Buffer;
+  clock?: Clock;
+  rateLimiter?: RateLimiter;
+  /** Where logs go; tests pass a stream to read them. */
+  logStream?: NodeJS.WritableStream;
+}
+
+/** Builds the HTTP application. It never listens: server.ts does, and tests call inject or listen(0). */
+export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
+  const clock = deps.clock ?? systemClock;
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel, deps.logStream) as FastifyServerOptions['logger'],
+    // One line per request, written by our onResponse hook, instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimit,
+    // Slow clients cannot hold a connection forever.
+    requestTimeout: 30_000,
+    connectionTimeout: 30_000,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 500 },
+  });
+
+  let cachedBaseUrl: string | undefined;
+  const baseUrl = (): string => {
+    if (config.publicUrl) return config.publicUrl;
+    if (cachedBaseUrl) return cachedBaseUrl;
+    const address = app.server.address();
+    const port = address && typeof address === 'object' ? address.port : config.port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    cachedBaseUrl = `http://${host}:${port}`;
+    return cachedBaseUrl;
+  };
+
+  const ctx: AppContext = {
+    config,
+    store: deps.store,
+    clock,
+    directory: new Directory(deps.store, clock),
+    rateLimiter: deps.rateLimiter ?? new MemoryRateLimiter(),
+    baseUrl,
+    oauth: {
+      store: deps.store,
+      clock,
+      keys: deps.keys,
+      refreshSecret: deps.secret,
+      issuerFor: (account) => `${baseUrl()}/${account.name}`,
+    },
+  };
+
+  registerFormParser(app);
+  app.setErrorHandler(sendApiError);
+  app.setNotFoundHandler((request, reply) => sendApiError(new ApiError('route_not_found'), request, reply));
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      'request',
+    );
+  });
+
+  app.register(healthRoutes, ctx);
+  app.register(
+    async (scope) => {
+      scope.addHook('onRequest', accountHook(ctx));
+      await scope.register(connectRoutes, ctx);
+      await scope.register(userRoutes, ctx);
+      await scope.register(discoveryRoutes, ctx);
+    },
+    { prefix: '/:account' },
+  );
+  return app;
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { accountCommand, clientCommand } from './cli/account-commands.js';
+import { keysCommand } from './cli/key-commands.js';
+import { UsageError } from './cli/usage.js';
+import { userCommand } from './cli/user-commands.js';
+import { ConfigError, loadConfig, settings, settingsHelp, storeSettingKeys, type Config } from './config.js';
+import { DEMO_ACCOUNT, startServer } from './server.js';
+import { openStore } from './store/open-store.js';
+
+const help = `openmeshy: a self-hosted backend speaking MeshyDB's REST API
+
+Commands:
+  serve                               serve the API (creates account "${DEMO_ACCOUNT}" on an empty store)
+  migrate                             apply store migrations and exit
+  account create NAME                 create an account and its first client
+  account list
+  account set NAME [--anonymous-registration on|off] [--public-registration on|off]
+                   [--recovery none|email|text|question] [--api-limit N|unlimited] [--api-window SECONDS]
+  client create ACCOUNT               add a client (public key) to an account
+  client list ACCOUNT
+  client set PUBLICKEY [--access-token-lifetime S] [--refresh-absolute-lifetime S]
+                       [--refresh-sliding-lifetime S] [--reuse-grace S]
+  user activate|deactivate ACCOUNT USERNAME
+  keys list | keys rotate [--alg EdDSA|ES256|RS256]
+
+Every command takes --json for machine-readable output and the store settings:
+${settingsHelp(storeSettingKeys)}
+
+Run "openmeshy serve --help" for the server's settings.`;
+
+const commandOptions = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  alg: { type: 'string' },
+  'anonymous-registration': { type: 'string' },
+  'public-registration': { type: 'string' },
+  recovery: { type: 'string' },
+  'api-limit': { type: 'string' },
+  'api-window': { type: 'string' },
+  'access-token-lifetime': { type: 'string' },
+  'refresh-absolute-lifetime': { type: 'string' },
+  'refresh-sliding-lifetime': { type: 'string' },
+  'reuse-grace': { type: 'string' },
+  ...Object.fromEntries(settings.map((s) => [s.flag.slice(2), { type: 'string' }])),
+} as const;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: commandOptions, allowPositionals: true, strict: true });
+  const [command, action, ...rest] = positionals;
+  if (!command || (values.help && command !== 'serve')) {
+    process.stdout.write(`${help}\n`);
+    return command || values.help ? 0 : 2;
+  }
+  const flags = Object.fromEntries(settings.map((s) => [s.flag, values[s.flag.slice(2) as keyof typeof values] as string | undefined]));
+  if (command === 'serve') {
+    if (values.help) {
+      process.stdout.write(`openmeshy serve: serve the API\n\nSettings (flag, then environment, then default):\n${settingsHelp()}\n`);
+      return 0;
+    }
+    return serve(loadConfig(flags));
+  }
+  const config = loadConfig(flags);
+  const store = await openStore(config);
+  try {
+    const json = values.json === true;
+    if (command === 'migrate') process.stdout.write(json ? '{"migrated":true}\n' : 'store is up to date\n');
+    else if (command === 'account') await accountCommand(store, action, rest, values);
+    else if (command === 'client') await clientCommand(store, action, rest, values);
+    else if (command === 'user') await userCommand(store, action, rest, json);
+    else if (command === 'keys') await keysCommand(store, action, values.alg, json);
+    else throw new UsageError(`unknown command "${command}"; run openmeshy --help`);
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
+async function serve(config: Config): Promise<number> {
+  const server = await startServer(config, { createDemoAccount: true });
+  const demo = await server.store.findAccountByName(DEMO_ACCOUNT);
+  const demoClient = demo && (await server.store.listClients(demo.id))[0];
+  process.stdout.write(`OpenMeshy is serving ${server.url}\n`);
+  if (demo && demoClient) {
+    process.stdout.write(`  accountName=${demo.name} publicKey=${demoClient.publicKey} baseUrl=${server.url}\n`);
+  }
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      server.app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+      server.close().then(
+        () => resolve(0),
+        (error: unknown) => {
+          server.app.log.error({ err: error }, 'shutdown failed');
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const expected = error instanceof UsageError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`openmeshy: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = expected ? 2 : 1;
+  },
+);

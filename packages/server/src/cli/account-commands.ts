@@ -1,0 +1,96 @@
+import { AccountNameError, createAccount, newClient } from '../domain/accounts.js';
+import type { Account, AccountSettings, Client, ClientSettings, RecoveryMethod, Store } from '../store/types.js';
+import { onOff, output, seconds, UsageError } from './usage.js';
+
+type Options = Record<string, string | boolean | undefined>;
+
+export async function accountCommand(store: Store, action: string | undefined, args: string[], options: Options): Promise<void> {
+  const json = options.json === true;
+  if (action === 'create') {
+    const name = args[0];
+    if (!name) throw new UsageError('usage: openmeshy account create NAME');
+    try {
+      const { account, client } = await createAccount(store, name, Date.now());
+      output(json, { accountName: account.name, publicKey: client.publicKey }, `account ${account.name} created; publicKey ${client.publicKey}`);
+    } catch (error) {
+      if (error instanceof AccountNameError) throw new UsageError(error.message);
+      throw error;
+    }
+  } else if (action === 'list') {
+    const accounts = await store.listAccounts();
+    output(json, accounts.map(accountJson), accounts.map((a) => a.name).join('\n') || '(no accounts)');
+  } else if (action === 'set') {
+    const account = await findAccount(store, args[0]);
+    const settings = applyAccountOptions(account.settings, options);
+    await store.updateAccountSettings(account.id, settings);
+    output(json, accountJson({ ...account, settings }), `account ${account.name} updated`);
+  } else {
+    throw new UsageError('usage: openmeshy account create NAME | list | set NAME [options]');
+  }
+}
+
+export async function clientCommand(store: Store, action: string | undefined, args: string[], options: Options): Promise<void> {
+  const json = options.json === true;
+  if (action === 'create') {
+    const account = await findAccount(store, args[0]);
+    const client = newClient(account.id, Date.now());
+    await store.createClient(client);
+    output(json, { accountName: account.name, publicKey: client.publicKey }, `client ${client.publicKey} created in ${account.name}`);
+  } else if (action === 'list') {
+    const account = await findAccount(store, args[0]);
+    const clients = await store.listClients(account.id);
+    output(json, clients.map(clientJson), clients.map((c) => c.publicKey).join('\n'));
+  } else if (action === 'set') {
+    const client = args[0] ? await store.findClient(args[0]) : undefined;
+    if (!client) throw new UsageError(`no client "${args[0] ?? ''}"; usage: openmeshy client set PUBLICKEY [options]`);
+    const settings = applyClientOptions(client.settings, options);
+    await store.updateClientSettings(client.publicKey, settings);
+    output(json, clientJson({ ...client, settings }), `client ${client.publicKey} updated`);
+  } else {
+    throw new UsageError('usage: openmeshy client create ACCOUNT | list ACCOUNT | set PUBLICKEY [options]');
+  }
+}
+
+export async function findAccount(store: Store, name: string | undefined): Promise<Account> {
+  const account = name ? await store.findAccountByName(name) : undefined;
+  if (!account) throw new UsageError(`no account "${name ?? ''}"`);
+  return account;
+}
+
+function accountJson(account: Account) {
+  return { accountName: account.name, createdAt: new Date(account.createdAt).toISOString(), settings: account.settings };
+}
+
+function clientJson(client: Client) {
+  return { publicKey: client.publicKey, createdAt: new Date(client.createdAt).toISOString(), settings: client.settings };
+}
+
+const recoveryMethods: RecoveryMethod[] = ['none', 'email', 'text', 'question'];
+
+function applyAccountOptions(current: AccountSettings, options: Options): AccountSettings {
+  const next = { ...current };
+  const str = (name: string) => (typeof options[name] === 'string' ? (options[name] as string) : undefined);
+  if (str('anonymous-registration')) next.anonymousRegistration = onOff('--anonymous-registration', str('anonymous-registration')!);
+  if (str('public-registration')) next.publicRegistration = onOff('--public-registration', str('public-registration')!);
+  const recovery = str('recovery');
+  if (recovery) {
+    if (!recoveryMethods.includes(recovery as RecoveryMethod)) throw new UsageError(`--recovery must be one of ${recoveryMethods.join(', ')}`);
+    next.recovery = recovery as RecoveryMethod;
+  }
+  const limit = str('api-limit');
+  if (limit) next.apiRequestLimit = limit === 'unlimited' ? null : seconds('--api-limit', limit, 1);
+  const window = str('api-window');
+  if (window) next.apiLimitWindowSeconds = seconds('--api-window', window, 1);
+  return next;
+}
+
+function applyClientOptions(current: ClientSettings, options: Options): ClientSettings {
+  const next = { ...current };
+  const str = (name: string) => (typeof options[name] === 'string' ? (options[name] as string) : undefined);
+  if (str('access-token-lifetime')) next.accessTokenLifetimeSeconds = seconds('--access-token-lifetime', str('access-token-lifetime')!, 60);
+  if (str('refresh-absolute-lifetime')) next.refreshTokenAbsoluteLifetimeSeconds = seconds('--refresh-absolute-lifetime', str('refresh-absolute-lifetime')!, 60);
+  if (str('refresh-sliding-lifetime')) next.refreshTokenSlidingLifetimeSeconds = seconds('--refresh-sliding-lifetime', str('refresh-sliding-lifetime')!, 60);
+  if (str('reuse-grace')) next.refreshTokenReuseGraceSeconds = seconds('--reuse-grace', str('reuse-grace')!, 0);
+  if (next.refreshTokenReuseGraceSeconds > 300) throw new UsageError('--reuse-grace must be at most 300 seconds');
+  return next;
+}

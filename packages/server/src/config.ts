@@ -1,0 +1,91 @@
+import path from 'node:path';
+
+/**
+ * One schema for every process setting: its flag, its environment variable, its default and what
+ * it is for. `openmeshy serve --help` and the README's settings table are generated from it
+ * (a test keeps the README in step). Precedence: command-line flag, then environment, then default.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  data: string;
+  databaseUrl: string | undefined;
+  publicUrl: string | undefined;
+  logLevel: string;
+  bodyLimit: number;
+}
+
+interface Setting<K extends keyof Config> {
+  key: K;
+  flag: string;
+  env: string;
+  default: string | undefined;
+  description: string;
+  parse(raw: string): Config[K];
+}
+
+class ConfigError extends Error {}
+export { ConfigError };
+
+const int = (name: string, min: number, max: number) => (raw: string): number => {
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+};
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export const settings: Setting<keyof Config>[] = [
+  { key: 'port', flag: '--port', env: 'PORT', default: '8080', description: 'TCP port to listen on (0 picks a free one).', parse: int('port', 0, 65535) },
+  { key: 'host', flag: '--host', env: 'HOST', default: '127.0.0.1', description: 'Address to listen on; 0.0.0.0 for every interface.', parse: (raw) => {
+      if (!raw.trim()) throw new ConfigError('host must not be empty');
+      return raw.trim();
+    } },
+  { key: 'data', flag: '--data', env: 'OPENMESHY_DATA', default: './data', description: 'Folder of the embedded SQLite store and the server secret.', parse: (raw) => {
+      if (!raw.trim()) throw new ConfigError('data must not be empty');
+      return path.resolve(raw);
+    } },
+  { key: 'databaseUrl', flag: '--database-url', env: 'DATABASE_URL', default: undefined, description: 'postgres://... to keep everything in PostgreSQL instead of SQLite (reserved: not yet supported).', parse: (raw) => {
+      if (!/^postgres(ql)?:\/\//.test(raw)) throw new ConfigError(`DATABASE_URL must start with postgres://, got "${raw.replace(/\/\/[^@]*@/, '//***@')}"`);
+      return raw;
+    } },
+  { key: 'publicUrl', flag: '--public-url', env: 'OPENMESHY_PUBLIC_URL', default: undefined, description: 'Base URL clients use to reach this server; the token issuer is {publicUrl}/{account}. Defaults to http://{host}:{port}.', parse: (raw) => {
+      let url: URL;
+      try {
+        url = new URL(raw);
+      } catch {
+        throw new ConfigError(`public URL must be an absolute http(s) URL, got "${raw}"`);
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`public URL must be http(s), got "${raw}"`);
+      return raw.replace(/\/+$/, '');
+    } },
+  { key: 'logLevel', flag: '--log-level', env: 'LOG_LEVEL', default: 'info', description: `Log level: ${logLevels.join(', ')}.`, parse: (raw) => {
+      if (!logLevels.includes(raw)) throw new ConfigError(`log level must be one of ${logLevels.join(', ')}, got "${raw}"`);
+      return raw;
+    } },
+  { key: 'bodyLimit', flag: '--body-limit', env: 'OPENMESHY_BODY_LIMIT', default: '1048576', description: 'Largest request body accepted, in bytes; larger ones get 413.', parse: int('body limit', 1024, 100 * 1024 * 1024) },
+];
+
+/** The flags every store-using command accepts (serve's others only matter to serve). */
+export const storeSettingKeys: (keyof Config)[] = ['data', 'databaseUrl'];
+
+export function loadConfig(flags: Record<string, string | undefined>, env: NodeJS.ProcessEnv = process.env): Config {
+  const config: Record<string, unknown> = {};
+  for (const setting of settings) {
+    const raw = flags[setting.flag] ?? nonEmpty(env[setting.env]) ?? setting.default;
+    config[setting.key] = raw === undefined ? undefined : setting.parse(raw);
+  }
+  return config as unknown as Config;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+export function settingsHelp(keys: (keyof Config)[] = settings.map((s) => s.key)): string {
+  return settings
+    .filter((s) => keys.includes(s.key))
+    .map((s) => `  ${`${s.flag} <value>`.padEnd(24)} ${s.description}\n  ${''.padEnd(24)} env ${s.env}${s.default !== undefined ? `, default ${s.default}` : ''}`)
+    .join('\n');
+}

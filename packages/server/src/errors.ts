@@ -1,0 +1,91 @@
+/**
+ * Every reason a client can see, in one table. `reason` is MeshyDB's documented sentence, word
+ * for word; `code` is our stable machine-readable name for the case (several codes may share one
+ * documented sentence, e.g. every way a refresh token can be invalid); `oauthError` is the RFC 6749
+ * error code used when the reason is answered by a `connect/` endpoint.
+ */
+export const reasons = {
+  // --- generic HTTP
+  account_not_found: { status: 404, reason: 'Account not found.' },
+  route_not_found: { status: 404, reason: 'Route not found.' },
+  method_not_allowed: { status: 405, reason: 'Method not allowed.' },
+  body_malformed: { status: 400, reason: 'Request body is malformed.', oauthError: 'invalid_request' },
+  body_too_large: { status: 413, reason: 'Request body is too large.', oauthError: 'invalid_request' },
+  unsupported_media_type: { status: 415, reason: 'Content type is not supported.', oauthError: 'invalid_request' },
+  rate_limited: {
+    status: 429,
+    reason: 'You have either hit your API or Database limit. Please review your account.',
+    oauthError: 'temporarily_unavailable',
+  },
+  unauthorized: { status: 401, reason: 'User is not authorized to make call.' },
+  store_unavailable: { status: 503, reason: 'Service is temporarily unavailable.', oauthError: 'temporarily_unavailable' },
+  internal_error: { status: 500, reason: 'An unexpected error occurred.', oauthError: 'server_error' },
+
+  // --- users
+  username_required: { status: 400, reason: 'Username is required.' },
+  username_field_required: { status: 400, reason: 'Username is a required field.' },
+  username_taken: { status: 400, reason: 'Username must be unique.' },
+  username_too_long: { status: 400, reason: 'Username must be at most 128 characters.' },
+  anonymous_registration_disabled: { status: 400, reason: 'Anonymous registration is not enabled.' },
+  public_registration_disabled: { status: 400, reason: 'Public registration is not enabled.' },
+  email_required: { status: 400, reason: 'Email address is required when Email recovery is enabled.' },
+  phone_required: { status: 400, reason: 'Phone number is required when Text recovery is enabled.' },
+  security_question_required: {
+    status: 400,
+    reason: 'At least one Security Questions is required when Question recovery is enabled.',
+  },
+  email_invalid: { status: 400, reason: 'Email address must be in a valid format.' },
+  phone_invalid: { status: 400, reason: 'Phone number must be in an international format.' },
+  password_required: { status: 400, reason: 'New password is required.' },
+  password_too_long: { status: 400, reason: 'New password must be at most 1024 characters.' },
+  field_invalid: { status: 400, reason: 'A field has the wrong type.' },
+
+  // --- token endpoint (RFC 6749 §5.2 codes)
+  parameter_missing: { status: 400, reason: 'A required parameter is missing.', oauthError: 'invalid_request' },
+  parameter_duplicated: { status: 400, reason: 'A parameter was given more than once.', oauthError: 'invalid_request' },
+  client_invalid: { status: 400, reason: 'Client id is invalid.', oauthError: 'invalid_client' },
+  grant_type_invalid: { status: 400, reason: 'Grant type is invalid.', oauthError: 'unsupported_grant_type' },
+  scope_invalid: { status: 400, reason: 'Invalid Scope.', oauthError: 'invalid_scope' },
+  username_invalid: { status: 400, reason: 'Username is invalid.', oauthError: 'invalid_grant' },
+  password_invalid: { status: 400, reason: 'Password is invalid.', oauthError: 'invalid_grant' },
+  user_inactive: { status: 400, reason: 'User is no longer active.', oauthError: 'invalid_grant' },
+  refresh_token_unknown: { status: 400, reason: 'Token is invalid.', oauthError: 'invalid_grant' },
+  refresh_token_malformed: { status: 400, reason: 'Token is invalid.', oauthError: 'invalid_grant' },
+  refresh_token_revoked: { status: 400, reason: 'Token is invalid.', oauthError: 'invalid_grant' },
+  refresh_token_reused: { status: 400, reason: 'Token is invalid.', oauthError: 'invalid_grant' },
+  refresh_token_wrong_client: { status: 400, reason: 'Token is invalid.', oauthError: 'invalid_grant' },
+  refresh_token_expired: { status: 400, reason: 'Refresh token is expired.', oauthError: 'invalid_grant' },
+
+  // --- revocation (users/logging_out.rst)
+  revocation_client_invalid: { status: 400, reason: 'Invalid client id.', oauthError: 'invalid_client' },
+  token_missing: { status: 400, reason: 'Token is missing.', oauthError: 'invalid_request' },
+  token_type_unsupported: { status: 400, reason: 'Unsupported Token type.', oauthError: 'unsupported_token_type' },
+} as const satisfies Record<string, { status: number; reason: string; oauthError?: string }>;
+
+export type ReasonCode = keyof typeof reasons;
+
+/** The one error type of the project: routes and the domain throw it, one handler writes it. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly reason: string;
+  readonly oauthError: string;
+  /** Extra response headers, e.g. Retry-After. */
+  headers: Record<string, string> = {};
+
+  constructor(
+    readonly code: ReasonCode,
+    options: { reason?: string; detail?: string; headers?: Record<string, string> } = {},
+  ) {
+    const entry: { status: number; reason: string; oauthError?: string } = reasons[code];
+    super(options.detail ?? entry.reason);
+    this.name = 'ApiError';
+    this.status = entry.status;
+    this.reason = options.reason ?? entry.reason;
+    this.oauthError = entry.oauthError ?? (entry.status >= 500 ? 'server_error' : 'invalid_request');
+    if (options.headers) this.headers = options.headers;
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}

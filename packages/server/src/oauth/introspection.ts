@@ -1,0 +1,71 @@
+import { ApiError } from '../errors.js';
+import type { Account } from '../store/types.js';
+import { verifyAccessToken } from './access-tokens.js';
+import { decodeRefreshToken } from './refresh-tokens.js';
+import { decideRefresh } from './rotation.js';
+import { param, requiredParam, type FormParams, type OAuthDeps } from './token-context.js';
+import { authenticateClient } from './token-endpoint.js';
+
+type Introspection = { active: false } | ({ active: true } & Record<string, unknown>);
+
+/**
+ * POST /{account}/connect/introspect (RFC 7662). A client may only introspect its own tokens;
+ * everything else is simply `{"active": false}`.
+ */
+export async function introspectToken(deps: OAuthDeps, account: Account, params: FormParams): Promise<Introspection> {
+  const client = await authenticateClient(deps, account, param(params, 'client_id'));
+  if (!client) throw new ApiError('client_invalid');
+  const token = requiredParam(params, 'token');
+  const hint = param(params, 'token_type_hint');
+  const inactive = { active: false } as const;
+
+  const refresh = hint === 'access_token' ? undefined : decodeRefreshToken(deps.refreshSecret, token);
+  if (refresh) {
+    const family = await deps.store.findRefreshFamily(refresh.familyId);
+    if (!family || refresh.generation !== family.generation) return inactive;
+    const now = deps.clock.now();
+    const decision = decideRefresh(family, { generation: refresh.generation, accountId: account.id, clientId: client.publicKey }, now, client.settings);
+    if (decision.kind !== 'rotate') return inactive;
+    const user = await deps.store.findUserById(account.id, family.userId);
+    if (!user?.isActive) return inactive;
+    const settings = client.settings;
+    const exp = Math.min(
+      family.createdAt + settings.refreshTokenAbsoluteLifetimeSeconds * 1000,
+      family.rotatedAt + settings.refreshTokenSlidingLifetimeSeconds * 1000,
+    );
+    return {
+      active: true,
+      token_type: 'refresh_token',
+      scope: family.scope,
+      client_id: family.clientId,
+      sub: user.id,
+      username: user.username,
+      iss: deps.issuerFor(account),
+      iat: Math.floor(family.rotatedAt / 1000),
+      exp: Math.floor(exp / 1000),
+    };
+  }
+
+  const verified = await verifyAccessToken(
+    token,
+    { issuer: deps.issuerFor(account), nowSeconds: Math.floor(deps.clock.now() / 1000) },
+    (kid) => deps.keys.verificationKey(kid),
+  );
+  if (!verified.ok || verified.claims.client_id !== client.publicKey) return inactive;
+  const user = await deps.store.findUserById(account.id, verified.claims.sub);
+  if (!user?.isActive) return inactive;
+  const { claims } = verified;
+  return {
+    active: true,
+    token_type: 'Bearer',
+    scope: claims.scope,
+    client_id: claims.client_id,
+    sub: claims.sub,
+    username: user.username,
+    iss: claims.iss,
+    aud: claims.aud,
+    iat: claims.iat,
+    exp: claims.exp,
+    jti: claims.jti,
+  };
+}

@@ -1,0 +1,50 @@
+import { ApiError } from '../errors.js';
+import type { Clock } from '../lib/clock.js';
+import type { Account, Client, Store } from '../store/types.js';
+import type { KeyRing } from './key-ring.js';
+
+/** What every grant needs from the outside world, injected so tests can move the clock. */
+export interface OAuthDeps {
+  store: Store;
+  clock: Clock;
+  keys: KeyRing;
+  /** Server secret under which refresh tokens are MACed. */
+  refreshSecret: Buffer;
+  issuerFor(account: Account): string;
+}
+
+/** Form parameters as received: a repeated parameter arrives as a list. */
+export type FormParams = Record<string, string | string[] | undefined>;
+
+/** Reads one parameter; RFC 6749 §3.2 says none may repeat, and empty means absent. */
+export function param(params: FormParams, name: string): string | undefined {
+  const value = params[name];
+  if (Array.isArray(value)) throw new ApiError('parameter_duplicated', { reason: `The ${name} parameter was given more than once.` });
+  return value === undefined || value === '' ? undefined : value;
+}
+
+export function requiredParam(params: FormParams, name: string): string {
+  const value = param(params, name);
+  if (value === undefined) throw new ApiError('parameter_missing', { reason: `The ${name} parameter is required.` });
+  return value;
+}
+
+export interface GrantRequest {
+  account: Account;
+  client: Client;
+  params: FormParams;
+}
+
+export interface TokenResponse {
+  access_token: string;
+  expires_in: number;
+  token_type: 'Bearer';
+  refresh_token?: string;
+  scope: string;
+}
+
+/** One grant type: node-oidc-provider's shape, dispatched from a registry. */
+export interface Grant {
+  grantType: string;
+  handle(deps: OAuthDeps, request: GrantRequest): Promise<TokenResponse>;
+}

@@ -1,0 +1,91 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Versioned schema changes, applied in order on start, each in its own transaction. Never edit a
+ * released migration: add the next one.
+ */
+export const migrations: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'accounts, clients, users, refresh families, signing keys',
+    sql: `
+      CREATE TABLE accounts (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        settings TEXT NOT NULL
+      );
+      CREATE TABLE clients (
+        public_key TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        created_at INTEGER NOT NULL,
+        settings TEXT NOT NULL
+      );
+      CREATE INDEX clients_account ON clients(account_id, created_at);
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        username TEXT NOT NULL,
+        username_key TEXT NOT NULL,
+        first_name TEXT,
+        last_name TEXT,
+        verified INTEGER NOT NULL,
+        is_active INTEGER NOT NULL,
+        phone_number TEXT,
+        email_address TEXT,
+        roles TEXT NOT NULL,
+        security_questions TEXT NOT NULL,
+        anonymous INTEGER NOT NULL,
+        password_hash TEXT,
+        created_at INTEGER NOT NULL,
+        last_accessed INTEGER
+      );
+      CREATE UNIQUE INDEX users_account_username ON users(account_id, username_key);
+      CREATE TABLE refresh_families (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        generation INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        rotated_at INTEGER NOT NULL,
+        revoked_at INTEGER,
+        revoke_reason TEXT
+      );
+      CREATE INDEX refresh_families_user ON refresh_families(account_id, user_id);
+      CREATE TABLE signing_keys (
+        kid TEXT PRIMARY KEY,
+        alg TEXT NOT NULL,
+        private_key_pem TEXT NOT NULL,
+        public_jwk TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        retired_at INTEGER
+      );
+    `,
+  },
+];
+
+export function migrate(db: Database): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+  );
+  let count = 0;
+  for (const migration of migrations) {
+    if (applied.has(migration.version)) continue;
+    // IMMEDIATE takes the write lock up front, so two processes starting at once apply it once.
+    db.transaction(() => {
+      const again = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(migration.version);
+      if (again) return;
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        Date.now(),
+      );
+      count++;
+    }).immediate();
+  }
+  return count;
+}
