@@ -86,6 +86,8 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   app.register(
     async (scope) => {
       scope.addHook('onRequest', accountHook(ctx));
+      // CORS preflight for every route of the account; the hook above has set the headers.
+      scope.options('/*', async (_request, reply) => reply.code(204).send());
       await scope.register(connectRoutes, ctx);
       await scope.register(userRoutes, ctx);
       await scope.register(discoveryRoutes, ctx);

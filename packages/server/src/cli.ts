@@ -17,6 +17,7 @@ Commands:
   account list
   account set NAME [--anonymous-registration on|off] [--public-registration on|off]
                    [--recovery none|email|text|question] [--api-limit N|unlimited] [--api-window SECONDS]
+                   [--cors-origins ORIGIN,ORIGIN|*]
   client create ACCOUNT               add a client (public key) to an account
   client list ACCOUNT
   client set PUBLICKEY [--access-token-lifetime S] [--refresh-absolute-lifetime S]
@@ -38,6 +39,7 @@ const commandOptions = {
   recovery: { type: 'string' },
   'api-limit': { type: 'string' },
   'api-window': { type: 'string' },
+  'cors-origins': { type: 'string' },
   'access-token-lifetime': { type: 'string' },
   'refresh-absolute-lifetime': { type: 'string' },
   'refresh-sliding-lifetime': { type: 'string' },

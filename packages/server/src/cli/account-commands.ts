@@ -79,6 +79,8 @@ function applyAccountOptions(current: AccountSettings, options: Options): Accoun
   }
   const limit = str('api-limit');
   if (limit) next.apiRequestLimit = limit === 'unlimited' ? null : seconds('--api-limit', limit, 1);
+  const cors = str('cors-origins');
+  if (cors !== undefined) next.corsOrigins = parseOrigins(cors);
   const window = str('api-window');
   if (window) next.apiLimitWindowSeconds = seconds('--api-window', window, 1);
   return next;
@@ -93,4 +95,20 @@ function applyClientOptions(current: ClientSettings, options: Options): ClientSe
   if (str('reuse-grace')) next.refreshTokenReuseGraceSeconds = seconds('--reuse-grace', str('reuse-grace')!, 0);
   if (next.refreshTokenReuseGraceSeconds > 300) throw new UsageError('--reuse-grace must be at most 300 seconds');
   return next;
+}
+
+/** "http://a.example,https://b.example", "*", or "" (none). Each must be a bare origin. */
+function parseOrigins(raw: string): string[] {
+  const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.origin !== origin) throw new UsageError(`--cors-origins: "${origin}" is not an origin like https://app.example.com`);
+  }
+  return origins;
 }

@@ -9,6 +9,7 @@ export const defaultAccountSettings: AccountSettings = {
   // enough that a runaway client is cut off before it starves the other accounts.
   apiRequestLimit: 60_000,
   apiLimitWindowSeconds: 60,
+  corsOrigins: [],
 };
 
 export const defaultClientSettings: ClientSettings = {

@@ -1,17 +1,21 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
 import type { AppContext } from './context.js';
+import { applyCors } from './cors.js';
 
 /**
  * Runs first on every /{account}/... request: finds the account (404 when there is none) and
- * counts the request against the account's API limit (429 with Retry-After when used up).
+ * applies its CORS allow-list, and counts the request against the account's API limit (429 with Retry-After when used up).
  */
 export function accountHook(ctx: AppContext) {
-  return async (request: FastifyRequest): Promise<void> => {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const name = (request.params as { account?: string }).account ?? '';
     const account = name.length <= 63 ? await ctx.directory.account(name) : undefined;
     if (!account) throw new ApiError('account_not_found', { reason: `Account "${name.slice(0, 63)}" not found.` });
     request.account = account;
+    applyCors(request, reply, account);
+    // A preflight is answered by the OPTIONS route and is not an API call.
+    if (request.method === 'OPTIONS') return;
     const { apiRequestLimit, apiLimitWindowSeconds } = account.settings;
     if (apiRequestLimit === null) return;
     const verdict = ctx.rateLimiter.hit(`api:${account.id}`, apiRequestLimit, apiLimitWindowSeconds * 1000, ctx.clock.now());

@@ -13,6 +13,8 @@ export interface AccountSettings {
   /** Requests per window across all of the account's endpoints; null means unlimited. */
   apiRequestLimit: number | null;
   apiLimitWindowSeconds: number;
+  /** Browser origins allowed to call the API (CORS); ["*"] allows any, [] none. */
+  corsOrigins: string[];
 }
 
 export interface Account {

@@ -1,3 +1,4 @@
+import { defaultAccountSettings, defaultClientSettings } from '../../domain/defaults.js';
 import type { Account, Client, RefreshFamily, SigningKey, User } from '../types.js';
 
 export type Row = Record<string, unknown>;
@@ -8,7 +9,7 @@ const optStr = (v: unknown) => (v === null || v === undefined ? null : (v as str
 const optNum = (v: unknown) => (v === null || v === undefined ? null : (v as number));
 
 export function toAccount(row: Row): Account {
-  return { id: str(row.id), name: str(row.name), createdAt: num(row.created_at), settings: JSON.parse(str(row.settings)) };
+  return { id: str(row.id), name: str(row.name), createdAt: num(row.created_at), settings: { ...defaultAccountSettings, ...JSON.parse(str(row.settings)) } };
 }
 
 export function toClient(row: Row): Client {
@@ -16,7 +17,7 @@ export function toClient(row: Row): Client {
     publicKey: str(row.public_key),
     accountId: str(row.account_id),
     createdAt: num(row.created_at),
-    settings: JSON.parse(str(row.settings)),
+    settings: { ...defaultClientSettings, ...JSON.parse(str(row.settings)) },
   };
 }
 
