@@ -5,7 +5,6 @@ import { ApiError } from './errors.js';
 import { accountHook } from './http/account-hook.js';
 import type { AppContext } from './http/context.js';
 import { sendApiError } from './http/errors.js';
-import { registerFormParser } from './http/form-parser.js';
 import { MemoryRateLimiter, type RateLimiter } from './http/rate-limiter.js';
 import { loggerOptions } from './logging.js';
 import { systemClock, type Clock } from './lib/clock.js';
@@ -69,7 +68,6 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     },
   };
 
-  registerFormParser(app);
   app.setErrorHandler(sendApiError);
   app.setNotFoundHandler((request, reply) => sendApiError(new ApiError('route_not_found'), request, reply));
   app.addHook('onSend', async (_request, reply) => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
 import { sendOAuthError } from '../http/errors.js';
+import { registerFormParser } from '../http/form-parser.js';
 import type { AppContext } from '../http/context.js';
 import { introspectToken } from '../oauth/introspection.js';
 import { revokeToken } from '../oauth/revocation.js';
@@ -10,6 +11,8 @@ import { requestToken } from '../oauth/token-endpoint.js';
 /** The connect/ endpoints speak OAuth: form bodies in, RFC 6749 error bodies out. */
 export async function connectRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.setErrorHandler(sendOAuthError);
+  // Forms are parsed here only: the rest of the API takes JSON.
+  registerFormParser(app);
 
   app.post('/connect/token', async (request, reply) => {
     const response = await requestToken(ctx.oauth, request.account, formParams(request));
