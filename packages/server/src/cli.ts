@@ -82,10 +82,9 @@ async function serve(config: Config): Promise<number> {
   const server = await startServer(config, { createDemoAccount: true });
   const demo = await server.store.findAccountByName(DEMO_ACCOUNT);
   const demoClient = demo && (await server.store.listClients(demo.id))[0];
-  process.stdout.write(`OpenMeshy is serving ${server.url}\n`);
-  if (demo && demoClient) {
-    process.stdout.write(`  accountName=${demo.name} publicKey=${demoClient.publicKey} baseUrl=${server.url}\n`);
-  }
+  // One write, so whoever reads the output sees both lines at once.
+  const demoLine = demo && demoClient ? `  accountName=${demo.name} publicKey=${demoClient.publicKey} baseUrl=${server.url}\n` : '';
+  process.stdout.write(`OpenMeshy is serving ${server.url}\n${demoLine}`);
   return new Promise((resolve) => {
     const stop = (signal: string) => {
       server.app.log.info({ signal }, 'shutting down: finishing in-flight requests');

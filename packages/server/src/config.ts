@@ -10,6 +10,8 @@ export interface Config {
   host: string;
   data: string;
   databaseUrl: string | undefined;
+  databasePoolSize: number;
+  redisUrl: string | undefined;
   publicUrl: string | undefined;
   logLevel: string;
   bodyLimit: number;
@@ -46,8 +48,13 @@ export const settings: Setting<keyof Config>[] = [
       if (!raw.trim()) throw new ConfigError('data must not be empty');
       return path.resolve(raw);
     } },
-  { key: 'databaseUrl', flag: '--database-url', env: 'DATABASE_URL', default: undefined, description: 'postgres://... to keep everything in PostgreSQL instead of SQLite (reserved: not yet supported).', parse: (raw) => {
-      if (!/^postgres(ql)?:\/\//.test(raw)) throw new ConfigError(`DATABASE_URL must start with postgres://, got "${raw.replace(/\/\/[^@]*@/, '//***@')}"`);
+  { key: 'databaseUrl', flag: '--database-url', env: 'DATABASE_URL', default: undefined, description: 'postgres://user@host:5432/db to keep everything in PostgreSQL instead of SQLite (needs OPENMESHY_SECRET).', parse: (raw) => {
+      if (!/^postgres(ql)?:\/\//.test(raw)) throw new ConfigError(`DATABASE_URL must start with postgres://, got "${redactUrl(raw)}"`);
+      return raw;
+    } },
+  { key: 'databasePoolSize', flag: '--database-pool-size', env: 'DATABASE_POOL_SIZE', default: '10', description: 'Most PostgreSQL connections one server process opens.', parse: int('database pool size', 1, 1000) },
+  { key: 'redisUrl', flag: '--redis-url', env: 'REDIS_URL', default: undefined, description: 'redis://host:6379 to keep API limits and other shared counters in Redis, shared by every instance.', parse: (raw) => {
+      if (!/^rediss?:\/\//.test(raw)) throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got "${redactUrl(raw)}"`);
       return raw;
     } },
   { key: 'publicUrl', flag: '--public-url', env: 'OPENMESHY_PUBLIC_URL', default: undefined, description: 'Base URL clients use to reach this server; the token issuer is {publicUrl}/{account}. Defaults to http://{host}:{port}.', parse: (raw) => {
@@ -68,7 +75,12 @@ export const settings: Setting<keyof Config>[] = [
 ];
 
 /** The flags every store-using command accepts (serve's others only matter to serve). */
-export const storeSettingKeys: (keyof Config)[] = ['data', 'databaseUrl'];
+export const storeSettingKeys: (keyof Config)[] = ['data', 'databaseUrl', 'databasePoolSize'];
+
+/** A URL fit for a message or a log line: no password. */
+export function redactUrl(raw: string): string {
+  return raw.replace(/\/\/([^@/]*)@/, (_m, auth: string) => `//${auth.split(':')[0]}:***@`);
+}
 
 export function loadConfig(flags: Record<string, string | undefined>, env: NodeJS.ProcessEnv = process.env): Config {
   const config: Record<string, unknown> = {};

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
-import { createAccount } from './domain/accounts.js';
+import { AccountNameError, createAccount } from './domain/accounts.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { loadServerSecret } from './lib/server-secret.js';
 import { KeyRing } from './oauth/key-ring.js';
+import { MemoryRateLimiter, type RateLimiter } from './http/rate-limiter.js';
+import { RedisRateLimiter } from './http/redis-rate-limiter.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/types.js';
 
@@ -23,18 +25,25 @@ export interface StartOptions {
   logStream?: NodeJS.WritableStream;
   /** Create the demo account on an empty store (what `openmeshy serve` does). */
   createDemoAccount?: boolean;
+  /** Where OPENMESHY_SECRET is read from; process.env by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const store = await openStore(config);
+  let rateLimiter: RateLimiter | undefined;
   try {
-    const secret = loadServerSecret(config.data);
+    const secret = loadServerSecret(config.data, { shared: config.databaseUrl !== undefined }, options.env ?? process.env);
+    rateLimiter = config.redisUrl ? await RedisRateLimiter.open(config.redisUrl) : new MemoryRateLimiter();
     const keys = await KeyRing.open(store, clock, 'EdDSA');
     if (options.createDemoAccount && (await store.listAccounts()).length === 0) {
-      await createAccount(store, DEMO_ACCOUNT, clock.now());
+      await createAccount(store, DEMO_ACCOUNT, clock.now()).catch((error: unknown) => {
+        // Another instance starting at the same moment made it first: theirs is as good.
+        if (!(error instanceof AccountNameError)) throw error;
+      });
     }
-    const app = buildApp(config, { store, keys, secret, clock, logStream: options.logStream });
+    const app = buildApp(config, { store, keys, secret, clock, rateLimiter, logStream: options.logStream });
     await app.listen({ port: config.port, host: config.host });
     let closing: Promise<void> | undefined;
     return {
@@ -44,10 +53,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       close: () =>
         (closing ??= (async () => {
           await app.close();
+          await rateLimiter?.close();
           await store.close();
         })()),
     };
   } catch (error) {
+    await rateLimiter?.close();
     await store.close();
     throw error;
   }

@@ -1,9 +1,14 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, isApiError } from '../errors.js';
+import { StoreUnavailable } from '../store/types.js';
 
 /** Turns anything thrown while serving a request into our one error type. */
 export function toApiError(error: unknown, request: FastifyRequest): ApiError {
   if (isApiError(error)) return error;
+  if (error instanceof StoreUnavailable) {
+    request.log.warn({ err: error }, 'store unavailable');
+    return new ApiError('store_unavailable', { headers: { 'retry-after': '1' } });
+  }
   const status = (error as FastifyError).statusCode;
   if (status === 413) return new ApiError('body_too_large');
   if (status === 415) return new ApiError('unsupported_media_type');

@@ -4,13 +4,21 @@
  */
 export interface RateLimiter {
   /** Counts one request; says whether it is allowed and, if not, when to retry. */
-  hit(key: string, limit: number, windowMs: number, now: number): { allowed: true } | { allowed: false; retryAfterSeconds: number };
+  hit(key: string, limit: number, windowMs: number, now: number): Promise<RateVerdict>;
+  /** For /readyz: throws when the counter store cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
 }
+
+export type RateVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 export class MemoryRateLimiter implements RateLimiter {
   private windows = new Map<string, { start: number; count: number }>();
 
-  hit(key: string, limit: number, windowMs: number, now: number) {
+  async ping(): Promise<void> {}
+  async close(): Promise<void> {}
+
+  async hit(key: string, limit: number, windowMs: number, now: number): Promise<RateVerdict> {
     const start = now - (now % windowMs);
     let window = this.windows.get(key);
     if (!window || window.start !== start) {
@@ -19,7 +27,7 @@ export class MemoryRateLimiter implements RateLimiter {
       this.windows.set(key, window);
     }
     window.count++;
-    if (window.count <= limit) return { allowed: true } as const;
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((start + windowMs - now) / 1000)) } as const;
+    if (window.count <= limit) return { allowed: true };
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((start + windowMs - now) / 1000)) };
   }
 }

@@ -9,10 +9,14 @@ const MIN_BYTES = 32;
  * The server secret under which refresh tokens are MACed. It lives apart from the database, so a
  * leaked database (or backup) alone cannot mint tokens: taken from OPENMESHY_SECRET (base64, at
  * least 32 bytes; every instance of a cluster needs the same one), else from a file in the data
- * folder, made with mode 0600 on first start.
+ * folder, made with mode 0600 on first start. With PostgreSQL the secret must come from the
+ * environment, since instances share no folder.
  */
-export function loadServerSecret(dataDir: string, env: NodeJS.ProcessEnv = process.env): Buffer {
+export function loadServerSecret(dataDir: string, options: { shared: boolean }, env: NodeJS.ProcessEnv = process.env): Buffer {
   const fromEnv = env.OPENMESHY_SECRET;
+  if (!fromEnv && options.shared) {
+    throw new Error('OPENMESHY_SECRET must be set with DATABASE_URL: every instance on one database needs the same secret (e.g. `openssl rand -base64 32`)');
+  }
   if (fromEnv) {
     const secret = Buffer.from(fromEnv, 'base64');
     if (secret.length < MIN_BYTES) throw new Error(`OPENMESHY_SECRET must be base64 of at least ${MIN_BYTES} bytes`);

@@ -23,9 +23,7 @@ export class KeyRing {
 
   /** Loads the keys, generating the first one on a new store. */
   static async open(store: Store, clock: Clock, firstAlg: JwtAlgorithm): Promise<KeyRing> {
-    if ((await store.listSigningKeys()).length === 0) {
-      await store.addSigningKey(generateSigningKey(firstAlg, clock.now()));
-    }
+    await store.ensureSigningKey(() => generateSigningKey(firstAlg, clock.now()));
     const ring = new KeyRing(store, clock);
     await ring.reload();
     return ring;

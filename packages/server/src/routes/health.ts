@@ -5,14 +5,26 @@ export async function healthRoutes(app: FastifyInstance, ctx: AppContext): Promi
   /** The process is up. */
   app.get('/healthz', async () => ({ status: 'ok' }));
 
-  /** The store answers: a load balancer may send traffic. */
+  /** The store (and Redis, when configured) answer: a load balancer may send traffic. */
   app.get('/readyz', async (request, reply) => {
-    try {
-      await ctx.store.ping();
-      return { status: 'ready', store: ctx.store.kind };
-    } catch (error) {
-      request.log.warn({ err: error }, 'store not reachable');
-      return reply.code(503).send({ status: 'unavailable', store: ctx.store.kind });
-    }
+    const [store, limits] = await Promise.all([check(() => ctx.store.ping()), check(() => ctx.rateLimiter.ping())]);
+    const body = {
+      status: store && limits ? 'ready' : 'unavailable',
+      store: ctx.store.kind,
+      storeReachable: store,
+      limits: ctx.config.redisUrl ? 'redis' : 'memory',
+      limitsReachable: limits,
+    };
+    if (!store || !limits) request.log.warn(body, 'not ready');
+    return reply.code(store && limits ? 200 : 503).send(body);
   });
+}
+
+async function check(ping: () => Promise<void>): Promise<boolean> {
+  try {
+    await ping();
+    return true;
+  } catch {
+    return false;
+  }
 }

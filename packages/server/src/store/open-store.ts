@@ -1,11 +1,10 @@
 import type { Config } from '../config.js';
+import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './types.js';
 
-/** Picks the store from the settings: SQLite in the data folder unless DATABASE_URL is set. */
-export async function openStore(config: Pick<Config, 'data' | 'databaseUrl'>): Promise<Store> {
-  if (config.databaseUrl) {
-    throw new Error('DATABASE_URL is reserved for the PostgreSQL store, which this version does not include yet; unset it to use SQLite.');
-  }
+/** Picks the store from the settings: PostgreSQL when DATABASE_URL is set, else SQLite in the data folder. */
+export async function openStore(config: Pick<Config, 'data' | 'databaseUrl' | 'databasePoolSize'>): Promise<Store> {
+  if (config.databaseUrl) return PostgresStore.open(config.databaseUrl, config.databasePoolSize);
   return SqliteStore.open(config.data);
 }

@@ -107,6 +107,17 @@ export class UniqueViolation extends Error {
   }
 }
 
+/**
+ * Thrown by a store that cannot reach its database (down, restarting, network gone). The HTTP
+ * layer answers 503 and the store reconnects by itself when the database is back.
+ */
+export class StoreUnavailable extends Error {
+  constructor(cause: unknown) {
+    super(`store unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'StoreUnavailable';
+  }
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Cheap round trip for /readyz. */
@@ -143,6 +154,8 @@ export interface Store {
   revokeUserRefreshFamilies(accountId: string, userId: string, reason: string, now: number): Promise<number>;
 
   listSigningKeys(): Promise<SigningKey[]>;
+  /** Stores `make()` as the first key unless a key exists; safe when several servers start at once. */
+  ensureSigningKey(make: () => SigningKey): Promise<void>;
   /** Adds a key as the signing key and retires the previous one at the same instant. */
   addSigningKey(key: SigningKey): Promise<void>;
 }

@@ -30,13 +30,18 @@ export function startServe(args: string[], env: NodeJS.ProcessEnv = {}) {
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const ready = new Promise<{ url: string; publicKey: string; account: string }>((resolve, reject) => {
+  /** Resolves at the "serving" line; account and publicKey are those of the demo line, when printed. */
+  const ready = new Promise<{ url: string; publicKey?: string; account?: string }>((resolve, reject) => {
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
-      const match = /accountName=(\S+) publicKey=(\S+) baseUrl=(\S+)/.exec(stdout);
-      if (match) resolve({ account: match[1]!, publicKey: match[2]!, url: match[3]! });
+      const serving = /OpenMeshy is serving (\S+)\n/.exec(stdout);
+      if (!serving) return;
+      const demo = /accountName=(\S+) publicKey=(\S+) baseUrl=(\S+)/.exec(stdout);
+      resolve({ url: serving[1]!, account: demo?.[1], publicKey: demo?.[2] });
     });
     child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+    // A server that never says it is serving fails the test instead of hanging it.
+    setTimeout(() => reject(new Error(`serve printed no "serving" line in 20 s: ${stdout} ${stderr}`)), 20_000).unref();
   });
   return { child, ready, exited, output: () => ({ stdout, stderr }) };
 }

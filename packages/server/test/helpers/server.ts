@@ -29,9 +29,27 @@ export interface TestServer {
  * Starts the real server on an ephemeral port with a temporary data folder and an account
  * `test` (with one client), on a manual clock that only moves when the test says so.
  */
-export async function startTestServer(options: { dataDir?: string; logLevel?: string } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  dataDir?: string;
+  logLevel?: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+}
+
+export const TEST_SECRET = Buffer.alloc(32, 7).toString('base64');
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'openmeshy-test-'));
-  const config = loadConfig({ '--port': '0', '--data': dataDir, '--log-level': options.logLevel ?? 'info' }, {});
+  const config = loadConfig(
+    {
+      '--port': '0',
+      '--data': dataDir,
+      '--log-level': options.logLevel ?? 'info',
+      '--database-url': options.databaseUrl,
+      '--redis-url': options.redisUrl,
+    },
+    {},
+  );
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const logs: string[] = [];
   const logStream = new Writable({
@@ -40,7 +58,7 @@ export async function startTestServer(options: { dataDir?: string; logLevel?: st
       done();
     },
   });
-  const server = await startServer(config, { clock, logStream });
+  const server = await startServer(config, { clock, logStream, env: options.databaseUrl ? { OPENMESHY_SECRET: TEST_SECRET } : {} });
   let account = (await server.store.listAccounts()).find((a) => a.name === 'test');
   let publicKey: string;
   if (account) {

@@ -106,7 +106,13 @@ describe('operations: health, readiness, CORS', () => {
 
   test('/healthz and /readyz', async () => {
     assert.deepEqual((await get(`${t.url}/healthz`)).body, { status: 'ok' });
-    assert.deepEqual((await get(`${t.url}/readyz`)).body, { status: 'ready', store: 'sqlite' });
+    assert.deepEqual((await get(`${t.url}/readyz`)).body, {
+      status: 'ready',
+      store: 'sqlite',
+      storeReachable: true,
+      limits: 'memory',
+      limitsReachable: true,
+    });
   });
 
   test('CORS: allowed origins get headers and a preflight answer; others do not', async () => {

@@ -15,7 +15,7 @@ import {
 } from '../types.js';
 import { migrate } from './migrations.js';
 import { prepareStatements, type Statements } from './statements.js';
-import { toAccount, toClient, toFamily, toSigningKey, toUser, type Row } from './rows.js';
+import { toAccount, toClient, toFamily, toSigningKey, toUser, type Row } from '../rows.js';
 
 export const SQLITE_FILE = 'openmeshy.sqlite';
 
@@ -172,6 +172,14 @@ export class SqliteStore implements Store {
 
   async listSigningKeys(): Promise<SigningKey[]> {
     return (this.statements.listKeys.all() as Row[]).map(toSigningKey);
+  }
+
+  async ensureSigningKey(make: () => SigningKey): Promise<void> {
+    this.db.transaction(() => {
+      if (this.statements.listKeys.all().length > 0) return;
+      const key = make();
+      this.statements.insertKey.run(key.kid, key.alg, key.privateKeyPem, JSON.stringify(key.publicJwk), key.createdAt);
+    }).immediate();
   }
 
   async addSigningKey(key: SigningKey): Promise<void> {

@@ -1,15 +1,21 @@
-import { defaultAccountSettings, defaultClientSettings } from '../../domain/defaults.js';
-import type { Account, Client, RefreshFamily, SigningKey, User } from '../types.js';
+import { defaultAccountSettings, defaultClientSettings } from '../domain/defaults.js';
+import type { Account, Client, RefreshFamily, SigningKey, User } from './types.js';
 
 export type Row = Record<string, unknown>;
 
+/**
+ * Rows to domain objects, for every SQL store: SQLite gives 0/1 and JSON text, PostgreSQL gives
+ * booleans, JSONB objects and BIGINTs as strings; both come out the same.
+ */
 const str = (v: unknown) => v as string;
-const num = (v: unknown) => v as number;
+const num = (v: unknown) => Number(v);
+const bool = (v: unknown) => v === 1 || v === true;
+const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 const optStr = (v: unknown) => (v === null || v === undefined ? null : (v as string));
-const optNum = (v: unknown) => (v === null || v === undefined ? null : (v as number));
+const optNum = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 export function toAccount(row: Row): Account {
-  return { id: str(row.id), name: str(row.name), createdAt: num(row.created_at), settings: { ...defaultAccountSettings, ...JSON.parse(str(row.settings)) } };
+  return { id: str(row.id), name: str(row.name), createdAt: num(row.created_at), settings: { ...defaultAccountSettings, ...json(row.settings) } };
 }
 
 export function toClient(row: Row): Client {
@@ -17,7 +23,7 @@ export function toClient(row: Row): Client {
     publicKey: str(row.public_key),
     accountId: str(row.account_id),
     createdAt: num(row.created_at),
-    settings: { ...defaultClientSettings, ...JSON.parse(str(row.settings)) },
+    settings: { ...defaultClientSettings, ...json(row.settings) },
   };
 }
 
@@ -28,13 +34,13 @@ export function toUser(row: Row): User {
     username: str(row.username),
     firstName: optStr(row.first_name),
     lastName: optStr(row.last_name),
-    verified: row.verified === 1,
-    isActive: row.is_active === 1,
+    verified: bool(row.verified),
+    isActive: bool(row.is_active),
     phoneNumber: optStr(row.phone_number),
     emailAddress: optStr(row.email_address),
-    roles: JSON.parse(str(row.roles)),
-    securityQuestions: JSON.parse(str(row.security_questions)),
-    anonymous: row.anonymous === 1,
+    roles: json(row.roles),
+    securityQuestions: json(row.security_questions),
+    anonymous: bool(row.anonymous),
     passwordHash: optStr(row.password_hash),
     createdAt: num(row.created_at),
     lastAccessed: optNum(row.last_accessed),
@@ -61,7 +67,7 @@ export function toSigningKey(row: Row): SigningKey {
     kid: str(row.kid),
     alg: str(row.alg) as SigningKey['alg'],
     privateKeyPem: str(row.private_key_pem),
-    publicJwk: JSON.parse(str(row.public_jwk)),
+    publicJwk: json(row.public_jwk),
     createdAt: num(row.created_at),
     retiredAt: optNum(row.retired_at),
   };
