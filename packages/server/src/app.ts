@@ -5,9 +5,12 @@ import { ApiError } from './errors.js';
 import { accountHook } from './http/account-hook.js';
 import type { AppContext } from './http/context.js';
 import { sendApiError } from './http/errors.js';
-import { MemoryRateLimiter, type RateLimiter } from './http/rate-limiter.js';
+import { securityHeaders } from './http/security-headers.js';
 import { loggerOptions } from './logging.js';
 import { systemClock, type Clock } from './lib/clock.js';
+import type { LimitStore } from './limits/limit-store.js';
+import { MemoryLimitStore } from './limits/memory-limit-store.js';
+import { LoginThrottle } from './limits/login-throttle.js';
 import type { KeyRing } from './oauth/key-ring.js';
 import { connectRoutes } from './routes/connect.js';
 import { discoveryRoutes } from './routes/discovery.js';
@@ -21,7 +24,8 @@ export interface AppDeps {
   /** Server secret: refresh tokens and verification hashes are MACed under it. */
   secret: Buffer;
   clock?: Clock;
-  rateLimiter?: RateLimiter;
+  /** Counters for API limits and failed logins; in memory unless given (Redis). */
+  limits?: LimitStore;
   /** Where logs go; tests pass a stream to read them. */
   logStream?: NodeJS.WritableStream;
 }
@@ -39,6 +43,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     connectionTimeout: 30_000,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 500 },
+    trustProxy: config.trustProxy,
   });
 
   let cachedBaseUrl: string | undefined;
@@ -52,12 +57,13 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     return cachedBaseUrl;
   };
 
+  const limits = deps.limits ?? new MemoryLimitStore();
   const ctx: AppContext = {
     config,
     store: deps.store,
     clock,
     directory: new Directory(deps.store, clock),
-    rateLimiter: deps.rateLimiter ?? new MemoryRateLimiter(),
+    limits,
     baseUrl,
     oauth: {
       store: deps.store,
@@ -65,14 +71,13 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
       keys: deps.keys,
       refreshSecret: deps.secret,
       issuerFor: (account) => `${baseUrl()}/${account.name}`,
+      loginThrottle: new LoginThrottle(limits),
     },
   };
 
   app.setErrorHandler(sendApiError);
   app.setNotFoundHandler((request, reply) => sendApiError(new ApiError('route_not_found'), request, reply));
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
-  });
+  app.addHook('onSend', securityHeaders(config.publicUrl?.startsWith('https://') ?? false));
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { accountCommand, clientCommand } from './cli/account-commands.js';
+import { accountCommand, clientCommand, throttleFlagNames } from './cli/account-commands.js';
 import { keysCommand } from './cli/key-commands.js';
 import { UsageError } from './cli/usage.js';
 import { userCommand } from './cli/user-commands.js';
@@ -17,7 +17,9 @@ Commands:
   account list
   account set NAME [--anonymous-registration on|off] [--public-registration on|off]
                    [--recovery none|email|text|question] [--api-limit N|unlimited] [--api-window SECONDS]
-                   [--cors-origins ORIGIN,ORIGIN|*]
+                   [--cors-origins ORIGIN,ORIGIN|*] [--login-free-failures N] [--login-max-backoff S]
+                   [--login-lock-failures N] [--login-lock-seconds S] [--login-ip-free-failures N]
+                   [--login-ip-lock-failures N]
   client create ACCOUNT               add a client (public key) to an account
   client list ACCOUNT
   client set PUBLICKEY [--access-token-lifetime S] [--refresh-absolute-lifetime S]
@@ -40,6 +42,7 @@ const commandOptions = {
   'api-limit': { type: 'string' },
   'api-window': { type: 'string' },
   'cors-origins': { type: 'string' },
+  ...Object.fromEntries(throttleFlagNames.map((flag) => [flag, { type: 'string' }])),
   'access-token-lifetime': { type: 'string' },
   'refresh-absolute-lifetime': { type: 'string' },
   'refresh-sliding-lifetime': { type: 'string' },

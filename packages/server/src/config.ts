@@ -15,6 +15,8 @@ export interface Config {
   publicUrl: string | undefined;
   logLevel: string;
   bodyLimit: number;
+  trustProxy: boolean;
+  maxConnections: number;
 }
 
 interface Setting<K extends keyof Config> {
@@ -72,6 +74,11 @@ export const settings: Setting<keyof Config>[] = [
       return raw;
     } },
   { key: 'bodyLimit', flag: '--body-limit', env: 'OPENMESHY_BODY_LIMIT', default: '1048576', description: 'Largest request body accepted, in bytes; larger ones get 413.', parse: int('body limit', 1024, 100 * 1024 * 1024) },
+  { key: 'trustProxy', flag: '--trust-proxy', env: 'OPENMESHY_TRUST_PROXY', default: 'off', description: 'on behind a reverse proxy or load balancer: take the client IP (for login throttling) from X-Forwarded-For.', parse: (raw) => {
+      if (raw !== 'on' && raw !== 'off') throw new ConfigError(`trust proxy must be on or off, got "${raw}"`);
+      return raw === 'on';
+    } },
+  { key: 'maxConnections', flag: '--max-connections', env: 'OPENMESHY_MAX_CONNECTIONS', default: '10000', description: 'Most simultaneous TCP connections; more are refused at once.', parse: int('max connections', 1, 1_000_000) },
 ];
 
 /** The flags every store-using command accepts (serve's others only matter to serve). */

@@ -17,6 +17,12 @@ export const reasons = {
     reason: 'You have either hit your API or Database limit. Please review your account.',
     oauthError: 'temporarily_unavailable',
   },
+  // Same documented 429 sentence as the API limit; the code tells them apart.
+  login_throttled: {
+    status: 429,
+    reason: 'You have either hit your API or Database limit. Please review your account.',
+    oauthError: 'temporarily_unavailable',
+  },
   unauthorized: { status: 401, reason: 'User is not authorized to make call.' },
   store_unavailable: { status: 503, reason: 'Service is temporarily unavailable.', oauthError: 'temporarily_unavailable' },
   internal_error: { status: 500, reason: 'An unexpected error occurred.', oauthError: 'server_error' },

@@ -5,8 +5,9 @@ import { AccountNameError, createAccount } from './domain/accounts.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { loadServerSecret } from './lib/server-secret.js';
 import { KeyRing } from './oauth/key-ring.js';
-import { MemoryRateLimiter, type RateLimiter } from './http/rate-limiter.js';
-import { RedisRateLimiter } from './http/redis-rate-limiter.js';
+import type { LimitStore } from './limits/limit-store.js';
+import { MemoryLimitStore } from './limits/memory-limit-store.js';
+import { RedisLimitStore } from './limits/redis-limit-store.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/types.js';
 
@@ -32,10 +33,10 @@ export interface StartOptions {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const store = await openStore(config);
-  let rateLimiter: RateLimiter | undefined;
+  let limits: LimitStore | undefined;
   try {
     const secret = loadServerSecret(config.data, { shared: config.databaseUrl !== undefined }, options.env ?? process.env);
-    rateLimiter = config.redisUrl ? await RedisRateLimiter.open(config.redisUrl) : new MemoryRateLimiter();
+    limits = config.redisUrl ? await RedisLimitStore.open(config.redisUrl) : new MemoryLimitStore();
     const keys = await KeyRing.open(store, clock, 'EdDSA');
     if (options.createDemoAccount && (await store.listAccounts()).length === 0) {
       await createAccount(store, DEMO_ACCOUNT, clock.now()).catch((error: unknown) => {
@@ -43,7 +44,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         if (!(error instanceof AccountNameError)) throw error;
       });
     }
-    const app = buildApp(config, { store, keys, secret, clock, rateLimiter, logStream: options.logStream });
+    const app = buildApp(config, { store, keys, secret, clock, limits, logStream: options.logStream });
+    app.server.maxConnections = config.maxConnections;
     await app.listen({ port: config.port, host: config.host });
     let closing: Promise<void> | undefined;
     return {
@@ -53,12 +55,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       close: () =>
         (closing ??= (async () => {
           await app.close();
-          await rateLimiter?.close();
+          await limits?.close();
           await store.close();
         })()),
     };
   } catch (error) {
-    await rateLimiter?.close();
+    await limits?.close();
     await store.close();
     throw error;
   }

@@ -1,5 +1,5 @@
 import { AccountNameError, createAccount, newClient } from '../domain/accounts.js';
-import type { Account, AccountSettings, Client, ClientSettings, RecoveryMethod, Store } from '../store/types.js';
+import type { Account, AccountSettings, Client, ClientSettings, LoginThrottleSettings, RecoveryMethod, Store } from '../store/types.js';
 import { onOff, output, seconds, UsageError } from './usage.js';
 
 type Options = Record<string, string | boolean | undefined>;
@@ -83,6 +83,27 @@ function applyAccountOptions(current: AccountSettings, options: Options): Accoun
   if (cors !== undefined) next.corsOrigins = parseOrigins(cors);
   const window = str('api-window');
   if (window) next.apiLimitWindowSeconds = seconds('--api-window', window, 1);
+  next.loginThrottle = applyThrottleOptions(next.loginThrottle, str);
+  return next;
+}
+
+const throttleFlags: [string, keyof LoginThrottleSettings, number][] = [
+  ['login-free-failures', 'freeFailures', 0],
+  ['login-max-backoff', 'maxBackoffSeconds', 1],
+  ['login-lock-failures', 'lockFailures', 1],
+  ['login-lock-seconds', 'lockSeconds', 1],
+  ['login-ip-free-failures', 'ipFreeFailures', 0],
+  ['login-ip-lock-failures', 'ipLockFailures', 1],
+];
+
+export const throttleFlagNames = throttleFlags.map(([flag]) => flag);
+
+function applyThrottleOptions(current: LoginThrottleSettings, str: (name: string) => string | undefined): LoginThrottleSettings {
+  const next = { ...current };
+  for (const [flag, key, min] of throttleFlags) {
+    const raw = str(flag);
+    if (raw) next[key] = seconds(`--${flag}`, raw, min);
+  }
   return next;
 }
 

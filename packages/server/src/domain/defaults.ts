@@ -10,6 +10,16 @@ export const defaultAccountSettings: AccountSettings = {
   apiRequestLimit: 60_000,
   apiLimitWindowSeconds: 60,
   corsOrigins: [],
+  // Keycloak-like: 5 free tries, then 1 s, 2 s, 4 s ... at most 60 s between tries; 20 failures lock
+  // the username for 15 minutes. One IP gets more room (a shared NAT) before the same treatment.
+  loginThrottle: {
+    freeFailures: 5,
+    maxBackoffSeconds: 60,
+    lockFailures: 20,
+    lockSeconds: 900,
+    ipFreeFailures: 50,
+    ipLockFailures: 200,
+  },
 };
 
 export const defaultClientSettings: ClientSettings = {

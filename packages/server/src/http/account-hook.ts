@@ -18,7 +18,7 @@ export function accountHook(ctx: AppContext) {
     if (request.method === 'OPTIONS') return;
     const { apiRequestLimit, apiLimitWindowSeconds } = account.settings;
     if (apiRequestLimit === null) return;
-    const verdict = await ctx.rateLimiter.hit(`api:${account.id}`, apiRequestLimit, apiLimitWindowSeconds * 1000, ctx.clock.now());
+    const verdict = await ctx.limits.hit(`api:${account.id}`, apiRequestLimit, apiLimitWindowSeconds * 1000, ctx.clock.now());
     if (!verdict.allowed) {
       throw new ApiError('rate_limited', { headers: { 'retry-after': String(verdict.retryAfterSeconds) } });
     }

@@ -3,7 +3,7 @@ import type { Directory } from '../domain/directory.js';
 import type { Clock } from '../lib/clock.js';
 import type { OAuthDeps } from '../oauth/token-context.js';
 import type { Account, Store, User } from '../store/types.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { LimitStore } from '../limits/limit-store.js';
 
 /** Everything routes reach: built once in app.ts and passed to each route plugin. */
 export interface AppContext {
@@ -11,7 +11,7 @@ export interface AppContext {
   store: Store;
   clock: Clock;
   directory: Directory;
-  rateLimiter: RateLimiter;
+  limits: LimitStore;
   oauth: OAuthDeps;
   /** The server's public base URL: the configured one, else the address it listens on. */
   baseUrl(): string;

@@ -1,5 +1,6 @@
 import { ApiError } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
+import type { LoginThrottle } from '../limits/login-throttle.js';
 import type { Account, Client, Store } from '../store/types.js';
 import type { KeyRing } from './key-ring.js';
 
@@ -11,6 +12,7 @@ export interface OAuthDeps {
   /** Server secret under which refresh tokens are MACed. */
   refreshSecret: Buffer;
   issuerFor(account: Account): string;
+  loginThrottle: LoginThrottle;
 }
 
 /** Form parameters as received: a repeated parameter arrives as a list. */
@@ -33,6 +35,8 @@ export interface GrantRequest {
   account: Account;
   client: Client;
   params: FormParams;
+  /** The caller's address, for per-IP login throttling. */
+  clientIp: string;
 }
 
 export interface TokenResponse {

@@ -11,14 +11,14 @@ export async function authenticateClient(deps: OAuthDeps, account: Account, clie
 }
 
 /** POST /{account}/connect/token: picks the grant and runs it. Unused parameters are ignored. */
-export async function requestToken(deps: OAuthDeps, account: Account, params: FormParams): Promise<TokenResponse> {
+export async function requestToken(deps: OAuthDeps, account: Account, params: FormParams, clientIp: string): Promise<TokenResponse> {
   const clientId = requiredParam(params, 'client_id');
   const client = await authenticateClient(deps, account, clientId);
   if (!client) throw new ApiError('client_invalid');
   const grantType = requiredParam(params, 'grant_type');
   const grant = grants.get(grantType);
   if (!grant) throw new ApiError('grant_type_invalid');
-  return grant.handle(deps, { account, client, params });
+  return grant.handle(deps, { account, client, params, clientIp });
 }
 
 

@@ -15,7 +15,7 @@ export async function connectRoutes(app: FastifyInstance, ctx: AppContext): Prom
   registerFormParser(app);
 
   app.post('/connect/token', async (request, reply) => {
-    const response = await requestToken(ctx.oauth, request.account, formParams(request));
+    const response = await requestToken(ctx.oauth, request.account, formParams(request), request.ip);
     return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(response);
   });
 

@@ -7,7 +7,7 @@ export async function healthRoutes(app: FastifyInstance, ctx: AppContext): Promi
 
   /** The store (and Redis, when configured) answer: a load balancer may send traffic. */
   app.get('/readyz', async (request, reply) => {
-    const [store, limits] = await Promise.all([check(() => ctx.store.ping()), check(() => ctx.rateLimiter.ping())]);
+    const [store, limits] = await Promise.all([check(() => ctx.store.ping()), check(() => ctx.limits.ping())]);
     const body = {
       status: store && limits ? 'ready' : 'unavailable',
       store: ctx.store.kind,

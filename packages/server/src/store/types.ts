@@ -5,6 +5,21 @@
 
 export type RecoveryMethod = 'none' | 'email' | 'text' | 'question';
 
+/** Password-guessing protection of the password grant (see limits/login-throttle.ts). */
+export interface LoginThrottleSettings {
+  /** Failed logins of one username allowed before back-off starts. */
+  freeFailures: number;
+  /** Back-off doubles from 1 s up to this. */
+  maxBackoffSeconds: number;
+  /** At this many failures of one username, it is locked for lockSeconds. */
+  lockFailures: number;
+  /** Length of a lock, and how long failures are remembered after the latest one. */
+  lockSeconds: number;
+  /** The same thresholds for one client IP, across usernames (credential stuffing). */
+  ipFreeFailures: number;
+  ipLockFailures: number;
+}
+
 export interface AccountSettings {
   anonymousRegistration: boolean;
   publicRegistration: boolean;
@@ -15,6 +30,7 @@ export interface AccountSettings {
   apiLimitWindowSeconds: number;
   /** Browser origins allowed to call the API (CORS); ["*"] allows any, [] none. */
   corsOrigins: string[];
+  loginThrottle: LoginThrottleSettings;
 }
 
 export interface Account {

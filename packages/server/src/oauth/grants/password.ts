@@ -13,18 +13,24 @@ const anonymousPassword = Buffer.from(ANONYMOUS_PASSWORD);
 /** Resource-owner password grant; anonymous users present MeshyDB's fixed `nopassword`. */
 export const passwordGrant: Grant = {
   grantType: 'password',
-  async handle(deps, { account, client, params }) {
+  async handle(deps, { account, client, params, clientIp }) {
     const username = requiredParam(params, 'username');
     const password = requiredParam(params, 'password');
     const scope = parseScope(param(params, 'scope'));
 
+    await deps.loginThrottle.check(account, username, clientIp, deps.clock.now());
     const user = await deps.store.findUserByUsername(account.id, username);
     if (!user) {
       await verifyAgainstDummy(password);
+      await deps.loginThrottle.recordFailure(account, username, clientIp, deps.clock.now());
       throw new ApiError('username_invalid');
     }
-    if (!(await passwordMatches(user, password))) throw new ApiError('password_invalid');
+    if (!(await passwordMatches(user, password))) {
+      await deps.loginThrottle.recordFailure(account, username, clientIp, deps.clock.now());
+      throw new ApiError('password_invalid');
+    }
     if (!user.isActive) throw new ApiError('user_inactive');
+    await deps.loginThrottle.recordSuccess(account, username);
 
     const now = deps.clock.now();
     await deps.store.touchUser(account.id, user.id, now);

@@ -1,0 +1,58 @@
+import { ApiError } from '../errors.js';
+import { usernameKey } from '../lib/usernames.js';
+import type { Account, LoginThrottleSettings } from '../store/types.js';
+import { retryAfterSeconds, type LimitStore } from './limit-store.js';
+
+/**
+ * How long a key is blocked after its `failures`-th failure: nothing for the first free ones,
+ * then 1 s doubling up to the cap (exponential back-off), then a lock once the lock threshold
+ * is reached. Keycloak's brute-force detection works the same way.
+ */
+export function blockAfterFailure(failures: number, free: number, lockAt: number, settings: LoginThrottleSettings): number {
+  if (failures >= lockAt) return settings.lockSeconds * 1000;
+  if (failures <= free) return 0;
+  const backoff = 2 ** Math.min(failures - free - 1, 30);
+  return Math.min(backoff, settings.maxBackoffSeconds) * 1000;
+}
+
+/**
+ * Password guessing protection for the password grant, per account+username and per client IP.
+ * Both are checked before any password is hashed, so a blocked guesser costs almost nothing.
+ * A successful login clears the username's tally (not the IP's: one right password must not
+ * launder a stuffing run).
+ */
+export class LoginThrottle {
+  constructor(private readonly limits: LimitStore) {}
+
+  async check(account: Account, username: string, ip: string, now: number): Promise<void> {
+    const [userBlock, ipBlock] = await Promise.all([
+      this.limits.blockedFor(userKey(account, username), now),
+      this.limits.blockedFor(ipKey(account, ip), now),
+    ]);
+    const wait = Math.max(userBlock, ipBlock);
+    if (wait > 0) throw new ApiError('login_throttled', { headers: { 'retry-after': String(retryAfterSeconds(wait)) } });
+  }
+
+  async recordFailure(account: Account, username: string, ip: string, now: number): Promise<void> {
+    const settings = account.settings.loginThrottle;
+    const forgetAfter = settings.lockSeconds * 1000;
+    const keys: [string, number, number][] = [
+      [userKey(account, username), settings.freeFailures, settings.lockFailures],
+      [ipKey(account, ip), settings.ipFreeFailures, settings.ipLockFailures],
+    ];
+    await Promise.all(
+      keys.map(async ([key, free, lockAt]) => {
+        const failures = await this.limits.recordFailure(key, now, forgetAfter);
+        const block = blockAfterFailure(failures, free, lockAt, settings);
+        if (block > 0) await this.limits.block(key, now + block, now);
+      }),
+    );
+  }
+
+  async recordSuccess(account: Account, username: string): Promise<void> {
+    await this.limits.clearFailures(userKey(account, username));
+  }
+}
+
+const userKey = (account: Account, username: string) => `login:${account.id}:u:${usernameKey(username)}`;
+const ipKey = (account: Account, ip: string) => `login:${account.id}:ip:${ip}`;

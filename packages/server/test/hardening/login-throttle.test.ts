@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { blockAfterFailure } from '../../src/limits/login-throttle.js';
+import { defaultAccountSettings } from '../../src/domain/defaults.js';
+import { get } from '../helpers/http.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { passwordGrant, passwordUser } from '../helpers/tokens.js';
+
+const LIMIT_SENTENCE = 'You have either hit your API or Database limit. Please review your account.';
+
+test('back-off policy: free tries, then 1 s doubling to the cap, then a lock', () => {
+  const s = defaultAccountSettings.loginThrottle;
+  const delays = Array.from({ length: 21 }, (_, i) => blockAfterFailure(i + 1, s.freeFailures, s.lockFailures, s) / 1000);
+  assert.deepEqual(delays, [0, 0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 60, 60, 60, 60, 60, 60, 60, 60, 900, 900]);
+});
+
+describe('password guessing is throttled per username and per IP', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer();
+    await passwordUser(t, 'victim', 'correct horse battery');
+    await passwordUser(t, 'other', 'another good one');
+  });
+  after(() => t.close());
+
+  test('free failures, then 429 with Retry-After even for the right password; waiting it out works and resets', async () => {
+    for (let i = 0; i < 6; i++) {
+      const res = await passwordGrant(t, 'victim', `wrong-${i}`);
+      assert.equal(res.body.error_description, 'Password is invalid.');
+    }
+    const blocked = await passwordGrant(t, 'victim', 'correct horse battery');
+    assert.equal(blocked.status, 429);
+    assert.equal(blocked.headers.get('retry-after'), '1');
+    assert.deepEqual(blocked.body, { error: 'temporarily_unavailable', error_description: LIMIT_SENTENCE, code: 'login_throttled' });
+
+    assert.equal((await passwordGrant(t, 'other', 'another good one')).status, 200, 'another username is not affected');
+
+    t.clock.advance(1_000);
+    assert.equal((await passwordGrant(t, 'victim', 'correct horse battery')).status, 200);
+    // The success cleared the tally: five fresh failures cost nothing again.
+    for (let i = 0; i < 5; i++) assert.equal((await passwordGrant(t, 'victim', 'nope')).status, 400);
+    assert.equal((await passwordGrant(t, 'victim', 'correct horse battery')).status, 200);
+  });
+
+  test('enough failures lock the username for the lock time', async () => {
+    await t.setAccountSettings({ loginThrottle: { ...defaultAccountSettings.loginThrottle, freeFailures: 1, maxBackoffSeconds: 1, lockFailures: 4, lockSeconds: 600 } });
+    for (let i = 0; i < 4; i++) {
+      await passwordGrant(t, 'other', 'wrong');
+      t.clock.advance(1_000);
+    }
+    const locked = await passwordGrant(t, 'other', 'another good one');
+    assert.equal(locked.status, 429);
+    assert.ok(Number(locked.headers.get('retry-after')) > 590);
+    t.clock.advance(600_000);
+    assert.equal((await passwordGrant(t, 'other', 'another good one')).status, 200);
+  });
+
+  test('unknown usernames count too, and one IP trying many usernames is stopped (credential stuffing)', async () => {
+    // Past the remembering time of the earlier tests' failures from this same IP.
+    t.clock.advance(901_000);
+    await t.setAccountSettings({ loginThrottle: { ...defaultAccountSettings.loginThrottle, ipFreeFailures: 3, ipLockFailures: 100 } });
+    for (let i = 0; i < 4; i++) {
+      const res = await passwordGrant(t, `nobody-${i}`, 'guess');
+      assert.equal(res.body.error_description, 'Username is invalid.');
+    }
+    const res = await passwordGrant(t, 'nobody-else', 'guess');
+    assert.equal(res.status, 429);
+    assert.equal(res.body.code, 'login_throttled');
+    t.clock.advance(1_000);
+    await t.setAccountSettings({ loginThrottle: { ...defaultAccountSettings.loginThrottle } });
+  });
+});
+
+describe('login throttling is shared by instances through Redis', () => {
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'openmeshy-throttle-'));
+  let a: TestServer;
+  let b: TestServer;
+  before(async () => {
+    const redisUrl = process.env.OPENMESHY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+    // Two servers on one store and one Redis: a failure counted by one blocks on the other.
+    a = await startTestServer({ dataDir: data, redisUrl });
+    b = await startTestServer({ dataDir: data, redisUrl });
+    b.clock.set(a.clock.now());
+    await passwordUser(a, 'shared_victim', 'right password here');
+  });
+  after(async () => {
+    await a.close();
+    await b.close();
+    fs.rmSync(data, { recursive: true, force: true });
+  });
+
+  test('failures on one instance throttle the username on the other', async () => {
+    for (let i = 0; i < 6; i++) await passwordGrant(i % 2 ? a : b, 'shared_victim', 'wrong');
+    const res = await passwordGrant(b, 'shared_victim', 'right password here');
+    assert.equal(res.status, 429);
+    assert.equal(res.body.code, 'login_throttled');
+    assert.equal((await get(`${a.url}/healthz`)).status, 200);
+  });
+});
