@@ -1,0 +1,20 @@
+/**
+ * @openmeshy/sdk: MeshyDB's NodeJS SDK API for OpenMeshy, for Node 20+ and browsers. No
+ * dependencies beyond fetch and crypto. `fileStorage` (Node only) is in `@openmeshy/sdk/node`.
+ */
+export { MeshyClient, DEFAULT_BASE_URL, type MeshyClientOptions } from './meshy-client.js';
+export { MeshyConnection } from './meshy-connection.js';
+export { UsersService } from './services/users-service.js';
+export { MeshyError, Reasons, SdkErrorCodes } from './errors.js';
+export { memoryStorage, browserStorage, defaultStorage, type StorageAdapter } from './storage.js';
+export { ANONYMOUS_PASSWORD, DEFAULT_SCOPE } from './token-requests.js';
+export type {
+  CurrentUser,
+  RegisterUser,
+  Role,
+  SecurityQuestion,
+  TokenResponse,
+  User,
+  UserExists,
+  UserVerificationHash,
+} from './types.js';
