@@ -16,10 +16,11 @@ export async function introspectToken(deps: OAuthDeps, account: Account, params:
   const client = await authenticateClient(deps, account, param(params, 'client_id'));
   if (!client) throw new ApiError('client_invalid');
   const token = requiredParam(params, 'token');
-  const hint = param(params, 'token_type_hint');
   const inactive = { active: false } as const;
 
-  const refresh = hint === 'access_token' ? undefined : decodeRefreshToken(deps.refreshSecret, token);
+  // token_type_hint is only a hint (RFC 7662 §2.1): both kinds are always tried, which costs one
+  // HMAC, since a JWT never decodes as a refresh token.
+  const refresh = decodeRefreshToken(deps.refreshSecret, token);
   if (refresh) {
     const family = await deps.store.findRefreshFamily(refresh.familyId);
     if (!family || refresh.generation !== family.generation) return inactive;

@@ -37,6 +37,9 @@ export function decodeRefreshToken(secret: Buffer, token: string): DecodedRefres
   if (token.length !== TOKEN_CHARS || !/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
   const raw = Buffer.from(token, 'base64url');
   if (raw.length !== TOKEN_BYTES || raw[0] !== VERSION) return undefined;
+  // The last character carries spare bits that decoding ignores: only the canonical spelling is
+  // a token we minted, so no second string ever stands for the same token.
+  if (raw.toString('base64url') !== token) return undefined;
   const body = raw.subarray(0, 1 + FAMILY_BYTES + 4);
   const mac = raw.subarray(1 + FAMILY_BYTES + 4);
   if (!safeEqual(mac, hmacSha256(secret, domain, body))) return undefined;

@@ -1,5 +1,5 @@
 import { ApiError } from '../../errors.js';
-import type { RefreshFamily } from '../../store/types.js';
+import type { ClientSettings, RefreshFamily, User } from '../../store/types.js';
 import { issueTokens } from '../issue-tokens.js';
 import { decodeRefreshToken } from '../refresh-tokens.js';
 import { decideRefresh } from '../rotation.js';
@@ -17,44 +17,58 @@ export const refreshTokenGrant: Grant = {
   grantType: 'refresh_token',
   async handle(deps, { account, client, params }) {
     const presented = requiredParam(params, 'refresh_token');
+    const requestedScope = param(params, 'scope');
     const decoded = decodeRefreshToken(deps.refreshSecret, presented);
     if (!decoded) throw new ApiError('refresh_token_malformed');
 
-    const family = await spend(deps, decoded.familyId, decoded.generation, account.id, client.publicKey, client.settings);
-    const user = await deps.store.findUserById(account.id, family.userId);
-    if (!user) throw new ApiError('refresh_token_unknown');
-    if (!user.isActive) throw new ApiError('user_inactive');
-    const scope = narrowScope(family.scope.split(' '), param(params, 'scope'));
-    return issueTokens(deps, { account, client, user, scope, refresh: { familyId: family.id, generation: family.generation } });
+    const spent = await spend(deps, decoded.familyId, decoded.generation, account.id, client.publicKey, client.settings, requestedScope);
+    return issueTokens(deps, {
+      account,
+      client,
+      user: spent.user,
+      scope: spent.scope,
+      refresh: { familyId: spent.family.id, generation: spent.family.generation },
+    });
   },
 };
 
-/** Applies the rotation policy atomically; returns the family as it stands after, with the generation to hand out. */
+interface Spent {
+  /** The family as it stands after, with the generation to hand out. */
+  family: RefreshFamily;
+  user: User;
+  scope: string[];
+}
+
+/** Applies the rotation policy atomically. */
 async function spend(
   deps: OAuthDeps,
   familyId: string,
   generation: number,
   accountId: string,
   clientId: string,
-  settings: Parameters<typeof decideRefresh>[3],
-): Promise<RefreshFamily> {
+  settings: ClientSettings,
+  requestedScope: string | undefined,
+): Promise<Spent> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const family = await deps.store.findRefreshFamily(familyId);
     if (!family) throw new ApiError('refresh_token_unknown');
     const now = deps.clock.now();
     const decision = decideRefresh(family, { generation, accountId, clientId }, now, settings);
-    switch (decision.kind) {
-      case 'reject':
-        throw new ApiError(decision.code);
-      case 'reuse':
-        await deps.store.revokeRefreshFamily(family.id, 'reuse', now);
-        throw new ApiError('refresh_token_reused');
-      case 'replay':
-        return family;
-      case 'rotate':
-        if (await deps.store.advanceRefreshFamily(family.id, generation, now)) {
-          return { ...family, generation: generation + 1, rotatedAt: now };
-        }
+    if (decision.kind === 'reject') throw new ApiError(decision.code);
+    if (decision.kind === 'reuse') {
+      await deps.store.revokeRefreshFamily(family.id, 'reuse', now);
+      throw new ApiError('refresh_token_reused');
+    }
+    // Every other refusal comes before the token is spent: a refused request (an inactive user,
+    // a wider scope) must not cost the caller its token, or its next honest refresh would look
+    // like reuse and end the session.
+    const user = await deps.store.findUserById(accountId, family.userId);
+    if (!user) throw new ApiError('refresh_token_unknown');
+    if (!user.isActive) throw new ApiError('user_inactive');
+    const scope = narrowScope(family.scope.split(' '), requestedScope);
+    if (decision.kind === 'replay') return { family, user, scope };
+    if (await deps.store.advanceRefreshFamily(family.id, generation, now)) {
+      return { family: { ...family, generation: generation + 1, rotatedAt: now }, user, scope };
     }
   }
   // Lost the race every time: the family is being hammered; refuse rather than fork it.
