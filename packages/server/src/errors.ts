@@ -43,6 +43,7 @@ export const reasons = {
   email_invalid: { status: 400, reason: 'Email address must be in a valid format.' },
   phone_invalid: { status: 400, reason: 'Phone number must be in an international format.' },
   password_required: { status: 400, reason: 'New password is required.' },
+  password_reserved: { status: 400, reason: 'New password cannot be the anonymous password.' },
   password_too_long: { status: 400, reason: 'New password must be at most 1024 characters.' },
   field_invalid: { status: 400, reason: 'A field has the wrong type.' },
 

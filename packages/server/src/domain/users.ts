@@ -62,6 +62,8 @@ export async function registerUser(deps: UserServiceDeps, account: Account, rawB
   if (phoneNumber && !isInternationalPhone(phoneNumber)) throw new ApiError('phone_invalid');
   if (!password) throw new ApiError('password_required');
   if (password.length > maxPasswordLength) throw new ApiError('password_too_long');
+  // It would never log in: the password grant keeps `nopassword` for anonymous users only.
+  if (password === ANONYMOUS_PASSWORD) throw new ApiError('password_reserved');
   if (await deps.store.findUserByUsername(account.id, username)) throw new ApiError('username_taken');
 
   const verificationRequired = settings.recovery === 'email' || settings.recovery === 'text';

@@ -130,6 +130,13 @@ describe('users: public registration (users/creating_users.rst)', () => {
     });
   }
 
+  test('the anonymous password is refused as a real one, with a reason', async () => {
+    const res = await register({ username: 'sneaky', newPassword: 'nopassword' });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.code, 'password_reserved');
+    assert.equal(reasonOf(res), 'New password cannot be the anonymous password.');
+  });
+
   test('no password: 400 with a reason naming it', async () => {
     const res = await register({ username: 'nopw' });
     assert.equal(res.status, 400);
