@@ -5,7 +5,8 @@ import { ApiError } from './errors.js';
 import { accountHook } from './http/account-hook.js';
 import type { AppContext } from './http/context.js';
 import { sendApiError } from './http/errors.js';
-import { securityHeaders } from './http/security-headers.js';
+import { clientErrorHandler, onMaxParamLength } from './http/raw-errors.js';
+import { securityHeaders, securityHeaderValues } from './http/security-headers.js';
 import { loggerOptions } from './logging.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import type { LimitStore } from './limits/limit-store.js';
@@ -33,6 +34,8 @@ export interface AppDeps {
 /** Builds the HTTP application. It never listens: server.ts does, and tests call inject or listen(0). */
 export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   const clock = deps.clock ?? systemClock;
+  const httpsOnly = config.publicUrl?.startsWith('https://') ?? false;
+  let closing = false;
   const app = Fastify({
     logger: loggerOptions(config.logLevel, deps.logStream) as FastifyServerOptions['logger'],
     // One line per request, written by our onResponse hook, instead of Fastify's two.
@@ -42,7 +45,10 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     requestTimeout: 30_000,
     connectionTimeout: 30_000,
     return503OnClosing: true,
-    routerOptions: { maxParamLength: 500 },
+    routerOptions: { maxParamLength: 500, onMaxParamLength: onMaxParamLength(httpsOnly) },
+    clientErrorHandler: clientErrorHandler(httpsOnly),
+    // A URL that cannot be decoded (`%ff`): our JSON body, never an echo of the path.
+    frameworkErrors: (_error, request, reply) => sendApiError(new ApiError('url_malformed'), request, reply.headers(securityHeaderValues(httpsOnly))),
     trustProxy: config.trustProxy,
   });
 
@@ -77,7 +83,10 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
 
   app.setErrorHandler(sendApiError);
   app.setNotFoundHandler((request, reply) => sendApiError(new ApiError('route_not_found'), request, reply));
-  app.addHook('onSend', securityHeaders(config.publicUrl?.startsWith('https://') ?? false));
+  app.addHook('onSend', securityHeaders(httpsOnly, () => closing));
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },

@@ -8,6 +8,11 @@ export const reasons = {
   // --- generic HTTP
   account_not_found: { status: 404, reason: 'Account not found.' },
   route_not_found: { status: 404, reason: 'Route not found.' },
+  url_malformed: { status: 400, reason: 'Request URL is malformed.' },
+  path_too_long: { status: 414, reason: 'Request path is too long.' },
+  request_malformed: { status: 400, reason: 'Request is malformed.' },
+  request_timeout: { status: 408, reason: 'Request took too long.' },
+  headers_too_large: { status: 431, reason: 'Request headers are too large.' },
   method_not_allowed: { status: 405, reason: 'Method not allowed.' },
   body_malformed: { status: 400, reason: 'Request body is malformed.', oauthError: 'invalid_request' },
   body_too_large: { status: 413, reason: 'Request body is too large.', oauthError: 'invalid_request' },

@@ -4,14 +4,24 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  * Headers on every response. The API serves JSON only, so the strictest browser policy costs
  * nothing; responses are private by default (a route that is public, like the JWKS, says so).
  */
-export function securityHeaders(httpsOnly: boolean) {
+export function securityHeaderValues(httpsOnly: boolean): Record<string, string> {
+  return {
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    'cross-origin-resource-policy': 'cross-origin',
+    ...(httpsOnly && { 'strict-transport-security': 'max-age=31536000' }),
+  };
+}
+
+export function securityHeaders(httpsOnly: boolean, isClosing: () => boolean) {
+  const values = securityHeaderValues(httpsOnly);
   return async (_request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
-    reply.header('cross-origin-resource-policy', 'cross-origin');
-    if (httpsOnly) reply.header('strict-transport-security', 'max-age=31536000');
+    reply.headers(values);
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    // Shutting down: tell keep-alive clients not to send another request on this connection,
+    // so they see a refused connection (unambiguous) rather than one closed under a request.
+    if (isClosing()) reply.header('connection', 'close');
   };
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { get, postJson, request } from '../helpers/http.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -65,6 +66,28 @@ describe('HTTP: bad input gets a 4xx JSON reason, never a 500', () => {
   test('NUL and control characters in a username are refused', async () => {
     const res = await postJson(`${t.base}/users/register/anonymous`, { username: 'a\u0000b' });
     assert.equal(res.status, 400);
+  });
+
+  test('requests Fastify refuses before routing get the same JSON shape and headers', async () => {
+    const raw = async (request: string) => {
+      const socket = net.connect(Number(new URL(t.url).port), '127.0.0.1');
+      socket.write(request);
+      let text = '';
+      for await (const chunk of socket) text += chunk;
+      return text;
+    };
+    const cases: [string, string, string][] = [
+      ['GET /test/users/%ff/exists HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', '400', 'url_malformed'],
+      [`GET /test/users/${'a'.repeat(600)}/exists HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, '414', 'path_too_long'],
+      ['GARBAGE\r\n\r\n', '400', 'request_malformed'],
+      [`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`, '431', 'headers_too_large'],
+    ];
+    for (const [request, status, code] of cases) {
+      const answer = await raw(request);
+      assert.match(answer, new RegExp(`^HTTP/1.1 ${status} `), answer);
+      assert.match(answer, /x-content-type-options: nosniff/i);
+      assert.equal(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).code, code);
+    }
   });
 
   test('every answer carries nosniff', async () => {

@@ -1,0 +1,42 @@
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import { ApiError, type ReasonCode } from '../errors.js';
+import { securityHeaderValues } from './security-headers.js';
+
+/**
+ * Errors Fastify answers before any route or hook runs (unparsable HTTP, an over-long path
+ * segment) get the same JSON body and headers as every other error.
+ */
+function errorBody(code: ReasonCode, status?: number): { status: number; body: string } {
+  const error = new ApiError(code);
+  const finalStatus = status ?? error.status;
+  return { status: finalStatus, body: JSON.stringify({ statusCode: finalStatus, code: error.code, message: error.reason }) };
+}
+
+function headerLines(body: string, httpsOnly: boolean): string[] {
+  const headers = { ...securityHeaderValues(httpsOnly), 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8' };
+  return [...Object.entries(headers).map(([name, value]) => `${name}: ${value}`), `content-length: ${Buffer.byteLength(body)}`, 'connection: close'];
+}
+
+/** Fastify's clientErrorHandler: the request could not even be parsed. */
+export function clientErrorHandler(httpsOnly: boolean) {
+  return (error: NodeJS.ErrnoException, socket: Socket): void => {
+    if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+    const { status, body } =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? errorBody('request_timeout')
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? errorBody('headers_too_large')
+          : errorBody('request_malformed');
+    socket.end([`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}`, ...headerLines(body, httpsOnly), '', body].join('\r\n'));
+  };
+}
+
+/** find-my-way's onMaxParamLength: a path segment longer than any id or username. */
+export function onMaxParamLength(httpsOnly: boolean) {
+  return (_path: string, _req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const { status, body } = errorBody('path_too_long');
+    res.writeHead(status, Object.fromEntries(headerLines(body, httpsOnly).map((line) => line.split(': ') as [string, string])));
+    res.end(body);
+  };
+}
