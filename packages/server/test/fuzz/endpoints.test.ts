@@ -1,0 +1,390 @@
+import assert from 'node:assert/strict';
+import { createPrivateKey, sign } from 'node:crypto';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import fc from 'fast-check';
+import { createAccount } from '../../src/domain/accounts.js';
+import { get } from '../helpers/http.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { login, passwordGrant, passwordUser, refreshGrant } from '../helpers/tokens.js';
+import {
+  accountSegment,
+  authorization,
+  body,
+  headers,
+  jsonObject,
+  jsonOdd,
+  long,
+  methods,
+  pathBend,
+  pct,
+  printable,
+  query,
+  routes,
+  segment,
+  text,
+  tokenish,
+  type Body,
+  type Material,
+} from './arbitraries.js';
+import { AnswerTally, assertWellFormedAnswer, errorLines } from './invariant.js';
+import { CLOSED, encodeRequest, exchange, type WireRequest } from './wire.js';
+
+/**
+ * Property-based fuzzing of every endpoint of one real server (issue 6, "Hostile input").
+ *
+ * Every request goes over a raw socket (see wire.ts) and every answer is held to one invariant
+ * (see invariant.ts): a 2xx or a 4xx with a JSON reason, never a 5xx, never a hang, and no error
+ * in the server's log. Generators (arbitraries.ts) mix real material (the account, a client id,
+ * live and spent tokens, tokens signed with the server's own key) with garbage, so that cases
+ * get past the first check and reach the code behind it.
+ *
+ * `npm test` runs FUZZ_RUNS (default 200) cases per property; `npm run fuzz` runs 5000. A failure
+ * prints fast-check's seed and path; replay it with FUZZ_SEED=<seed> FUZZ_PATH=<path> (the
+ * server's state, e.g. which tokens are spent, is not replayed, but the inputs are).
+ * FUZZ_STATS=1 prints, per property, how often each answer came back.
+ */
+const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
+const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
+const PATH = process.env.FUZZ_PATH;
+const settings = { numRuns: RUNS, includeErrorInReport: true, ...(SEED !== undefined && { seed: SEED }), ...(PATH !== undefined && { path: PATH }) };
+/** Far above any honest answer on loopback; only a hang gets near it. */
+const ANSWER_TIMEOUT_MS = 10_000;
+/** How long the client waits in silence before giving up on sending the rest (see exchange). */
+const IDLE_END_MS = 1_000;
+
+describe('fuzz: hostile requests to every endpoint', () => {
+  let t: TestServer;
+  let port: number;
+  let m: Material;
+
+  before(async () => {
+    t = await startTestServer({ logLevel: 'warn' });
+    port = Number(new URL(t.url).port);
+    // Account `test` lets everything through to the handlers (no API limit, no login back-off), so
+    // cases reach the code behind the limits; account `strict` keeps the defaults, so the limits
+    // themselves get fuzzed too (they answer 429, which is a well-formed 4xx).
+    const current = (await t.server.store.findAccountByName('test'))!.settings;
+    const open = 1_000_000_000;
+    await t.setAccountSettings({
+      apiRequestLimit: null,
+      loginThrottle: { ...current.loginThrottle, freeFailures: open, lockFailures: open, ipFreeFailures: open, ipLockFailures: open },
+    });
+    const strict = await createAccount(t.server.store, 'strict', t.clock.now());
+
+    await passwordUser(t, 'fuzz_pw', 'correct horse battery staple');
+    await login(t, 'fuzz_anon_1');
+    await login(t, 'fuzz_anon_2');
+    const jwks = await get(`${t.base}/.well-known/jwks.json`);
+    const [signingKey] = await t.server.store.listSigningKeys();
+    const privateKey = createPrivateKey(signingKey!.privateKeyPem);
+    m = {
+      accounts: ['test', 'strict'],
+      clientIds: [t.publicKey, strict.client.publicKey],
+      users: [
+        { username: 'fuzz_pw', password: 'correct horse battery staple' },
+        { username: 'fuzz_anon_1', password: 'nopassword' },
+        { username: 'fuzz_anon_2', password: 'nopassword' },
+      ],
+      accessTokens: [],
+      refreshTokens: [],
+      kid: jwks.body.keys[0].kid,
+      sign: (input) => sign(null, Buffer.from(input), privateKey).toString('base64url'),
+    };
+  });
+
+  // Fresh tokens for every property: the ones before may be spent, revoked or expired by now.
+  beforeEach(async () => {
+    const sessions = await Promise.all(m.users.map((u) => passwordGrant(t, u.username, u.password)));
+    for (const session of sessions) assert.equal(session.status, 200, JSON.stringify(session.body));
+    m.accessTokens = sessions.map((s) => s.body.access_token);
+    m.refreshTokens = sessions.map((s) => s.body.refresh_token);
+  });
+
+  after(() => t.close());
+
+  /** Sends one request and holds the answer, and the server's log, to the invariant. */
+  async function check(request: WireRequest & { wait?: number }): Promise<void> {
+    if (request.wait) t.clock.advance(request.wait);
+    const logged = t.logs.length;
+    const head = request.method === 'HEAD';
+    const answer = await exchange(port, encodeRequest(request), { timeoutMs: ANSWER_TIMEOUT_MS, idleEndMs: IDLE_END_MS, head });
+    assertWellFormedAnswer(answer, { head });
+    assert.deepEqual(errorLines(t.logs.slice(logged)), [], 'the server logged an error while answering');
+    seen.count(answer);
+  }
+
+  const seen = new AnswerTally();
+  const property = async (arbitrary: fc.Arbitrary<WireRequest>) => {
+    await fc.assert(fc.asyncProperty(arbitrary, check), settings);
+    // FUZZ_STATS=1 shows which answers a property's cases got: a generator whose cases all die at
+    // the first check needs better material, and this is how to tell.
+    if (process.env.FUZZ_STATS) console.error(seen.drain());
+  };
+
+  /** Host is always sent: an HTTP/1.1 request without one is answered by Node itself (see protocol test). */
+  const request = (method: string, target: string, extra: [string, string][], payload: Body = {}): WireRequest => {
+    const head: [string, string][] = [['host', '127.0.0.1'], ...extra];
+    if (payload.contentType !== undefined) head.push(['content-type', payload.contentType]);
+    return printable({ method, target, headers: head, body: payload.bytes });
+  };
+
+  /** Mostly `usual`, now and then something from `odd`: enough cases must get past routing. */
+  const rarely = <T>(odd: fc.Arbitrary<T>, usual: T): fc.Arbitrary<T> => fc.oneof({ arbitrary: fc.constant(usual), weight: 8 }, { arbitrary: odd, weight: 1 });
+  const asIs = (path: string) => path;
+
+  test('any method, any route or path, any headers, any body', async () => {
+    const randomPath = fc.array(segment, { maxLength: 6 }).map((parts) => `/${parts.join('/')}`);
+    const target = fc.oneof(
+      { arbitrary: fc.tuple(accountSegment(m), fc.constantFrom(...m.users.map((u) => u.username)), fc.nat()).map(([a, u, i]) => routes(a, u)[i % 11]!), weight: 4 },
+      { arbitrary: randomPath, weight: 2 },
+      { arbitrary: fc.constantFrom('*', '/', '//', '/%', '/..', '/test', '/test/', '/test/users', '/test/connect', '/test/.well-known'), weight: 1 },
+    );
+    await property(
+      fc
+        .record({ method: methods, target, bend: pathBend, query, headers: headers(m, { framing: true }), body: body({}) })
+        .map((r) => request(r.method, `${r.bend(r.target)}${r.query}`, r.headers, r.body)),
+    );
+  });
+
+  /**
+   * Named fields: often all of them with values from `real` (each now and then left out or
+   * replaced by `odd`), plus now and then a repeat or an unknown name; sometimes a random pile.
+   */
+  function fields<V>(real: Record<string, fc.Arbitrary<V>>, odd: fc.Arbitrary<V>): fc.Arbitrary<[string, V][]> {
+    const names = Object.keys(real);
+    // Object.hasOwn: a generated name may well be `constructor`.
+    const value = (name: string) => fc.oneof({ arbitrary: Object.hasOwn(real, name) ? real[name]! : odd, weight: 5 }, { arbitrary: odd, weight: 1 });
+    const name = fc.oneof({ arbitrary: fc.constantFrom(...names), weight: 8 }, { arbitrary: text, weight: 1 });
+    const pair = name.chain((n) => value(n).map((v): [string, V] => [n, v]));
+    const complete = fc
+      .tuple(
+        fc.tuple(...names.map((n) => fc.option(value(n).map((v): [string, V] => [n, v]), { freq: 8, nil: undefined }))),
+        fc.oneof({ arbitrary: fc.constant([]), weight: 4 }, { arbitrary: fc.array(pair, { minLength: 1, maxLength: 2 }), weight: 1 }),
+      )
+      .map(([pairs, extra]) => [...pairs.filter((p) => p !== undefined), ...extra]);
+    return fc.oneof({ arbitrary: complete, weight: 4 }, { arbitrary: fc.array(pair, { maxLength: 10 }), weight: 1 });
+  }
+
+  /** The connect/ endpoints' parameters with values real, near-real and hostile. */
+  const connectValues = (): Record<string, fc.Arbitrary<string>> => ({
+    client_id: fc.oneof({ arbitrary: fc.constant(m.clientIds[0]!), weight: 6 }, { arbitrary: fc.constantFrom(...m.clientIds.slice(1)), weight: 1 }),
+    grant_type: fc.oneof(
+      { arbitrary: fc.constantFrom('password', 'refresh_token'), weight: 6 },
+      { arbitrary: fc.constantFrom('client_credentials', 'authorization_code', 'PASSWORD', 'urn:ietf:params:oauth:grant-type:jwt-bearer'), weight: 1 },
+    ),
+    username: fc.constantFrom(...m.users.map((u) => u.username), 'FUZZ_PW', ' fuzz_pw ', 'nobody'),
+    password: fc.constantFrom(...m.users.map((u) => u.password), 'wrong'),
+    scope: fc.constantFrom('meshy.api', 'offline_access', 'meshy.api offline_access', 'openid', 'meshy.api  offline_access', 'admin', 'meshy.api offline_access offline_access'),
+    refresh_token: tokenish(m),
+    client_secret: fc.constantFrom('', 'secret'),
+    token: tokenish(m),
+    token_type_hint: fc.constantFrom('refresh_token', 'access_token', 'id_token'),
+  });
+
+  /** Bodies for connect/: mostly forms, sometimes JSON or worse, and the content type right or wrong. */
+  const connectBody = (values: Record<string, fc.Arbitrary<string>>) => {
+    const formBody = fields(values, text);
+    return fc.oneof(
+      { arbitrary: formBody.map((pairs) => ({ contentType: 'application/x-www-form-urlencoded', bytes: Buffer.from(new URLSearchParams(pairs).toString()) })), weight: 4 },
+      { arbitrary: body({ form: formBody, json: jsonObject(fc.constantFrom(...Object.keys(values)), jsonOdd) }), weight: 1 },
+    );
+  };
+
+  const pick = (names: string[]) => Object.fromEntries(names.map((n) => [n, connectValues()[n]!]));
+
+  /**
+   * Time moves between some cases, so grace windows close, spent tokens count as reuse and
+   * access tokens expire; a fresh set of tokens for every property (see beforeEach).
+   */
+  const wait = fc.constantFrom(0, 0, 0, 0, 0, 0, 5_000, 11_000, 3_601_000);
+
+  /** Mostly account `test`, whose users and tokens the generators know. */
+  const account = () => rarely(accountSegment(m), 'test');
+
+  test('connect/token: missing, repeated and hostile parameters, tokens of every shape', async () => {
+    // A user's name and password go together often enough for logins to succeed now and then.
+    const credentials = fc.constantFrom(...m.users).chain((user) =>
+      connectBody({
+        ...pick(['grant_type', 'client_id', 'scope', 'client_secret']),
+        refresh_token: fc.oneof({ arbitrary: fc.constantFrom(...m.refreshTokens), weight: 2 }, { arbitrary: tokenish(m), weight: 3 }),
+        username: rarely(connectValues().username!, user.username),
+        password: rarely(connectValues().password!, user.password),
+      }),
+    );
+    await property(
+      fc
+        .record({ wait, account: account(), bend: rarely(pathBend, asIs), body: credentials, headers: headers(m), method: rarely(fc.constantFrom('GET', 'PUT', 'DELETE'), 'POST') })
+        .map((r) => Object.assign(request(r.method, r.bend(`/${r.account}/connect/token`), r.headers, r.body), { wait: r.wait })),
+    );
+  });
+
+  test('connect/revocation and connect/introspect: hostile tokens, hints and clients', async () => {
+    const names = ['token', 'token_type_hint', 'client_id'];
+    await property(
+      fc
+        .record({ wait, account: account(), endpoint: fc.constantFrom('revocation', 'introspect'), body: connectBody(pick(names)), headers: headers(m) })
+        .map((r) => Object.assign(request('POST', `/${r.account}/connect/${r.endpoint}`, r.headers, r.body), { wait: r.wait })),
+    );
+  });
+
+  test('users/register and users/register/anonymous: wrong types, unicode, NULs, forms instead of JSON', async () => {
+    // Values that are almost fine, so later checks (password, uniqueness, hashing) get reached.
+    const nearly = fc.string({ minLength: 1, maxLength: 20 }).map((s): unknown => `fz_${s}`);
+    const real: Record<string, fc.Arbitrary<unknown>> = {
+      username: fc.oneof(nearly, fc.constantFrom(...m.users.map((u) => u.username), ' fuzz_pw ', 'FUZZ_PW')),
+      newPassword: fc.oneof(nearly, fc.constantFrom('nopassword', ' ')),
+      firstName: text,
+      lastName: text,
+      emailAddress: fc.constantFrom('a@b.co', 'not-an-email', '@', 'a@b'),
+      phoneNumber: fc.constantFrom('+15555550100', '555', '+0123'),
+      securityQuestions: fc.array(fc.record({ question: jsonOdd, answer: jsonOdd }, { requiredKeys: [] }), { maxLength: 3 }),
+      isActive: jsonOdd,
+      roles: jsonOdd,
+      id: jsonOdd,
+      // A computed key: a plain `__proto__:` here would set the literal's prototype instead.
+      ['__proto__']: fc.constant({ isAdmin: true }),
+    };
+    // Most cases leave out the fields that only make noise.
+    const quiet = fc.constantFrom(['username', 'newPassword'], ['username'], ['newPassword'], Object.keys(real));
+    const userJson = quiet.chain((keep) =>
+      fields(Object.fromEntries(Object.entries(real).filter(([k]) => keep.includes(k))), jsonOdd).map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`),
+    );
+    await property(
+      fc
+        .record({
+          account: account(),
+          anonymous: fc.boolean(),
+          body: fc.oneof({ arbitrary: userJson.map((json) => ({ contentType: 'application/json', bytes: Buffer.from(json) })), weight: 3 }, { arbitrary: body({ json: userJson }), weight: 1 }),
+          headers: headers(m),
+        })
+        .map((r) => request('POST', `/${r.account}/users/register${r.anonymous ? '/anonymous' : ''}`, r.headers, r.body)),
+    );
+  });
+
+  test('users/me: Authorization headers real, tampered, forged (alg none, wrong kid), absurd', async () => {
+    await property(
+      fc
+        .record({
+          account: account(),
+          method: rarely(fc.constantFrom('HEAD', 'POST', 'OPTIONS', 'DELETE'), 'GET'),
+          auth: fc.oneof(
+            { arbitrary: fc.constantFrom(...m.accessTokens).map((token) => [`Bearer ${token}`]), weight: 1 },
+            { arbitrary: fc.array(authorization(m), { maxLength: 2 }), weight: 3 },
+          ),
+          headers: headers(m),
+          query,
+        })
+        .map((r) => request(r.method, `/${r.account}/users/me${r.query}`, [...r.auth.map((a): [string, string] => ['authorization', a]), ...r.headers])),
+    );
+  });
+
+  test('users/{username}/exists: unicode, NULs, encoded slashes, enormous names', async () => {
+    const username = fc.oneof(
+      { arbitrary: text.map(pct), weight: 4 },
+      { arbitrary: text, weight: 1 },
+      { arbitrary: fc.constantFrom(...m.users.map((u) => pct(u.username)), '%20fuzz_pw%20', 'FUZZ_PW', '%2e%2e', '%2F', '', '%00'), weight: 2 },
+      { arbitrary: long([400, 600, 5000]).map(pct), weight: 1 },
+    );
+    await property(
+      fc
+        .record({ account: accountSegment(m), username, query, headers: headers(m), method: fc.constantFrom('GET', 'GET', 'HEAD', 'POST') })
+        .map((r) => request(r.method, `/${r.account}/users/${r.username}/exists${r.query}`, r.headers)),
+    );
+  });
+
+  test('.well-known, /healthz and /readyz: any method, queries, headers and bodies', async () => {
+    const target = fc.oneof(
+      accountSegment(m).map((a) => `/${a}/.well-known/openid-configuration`),
+      accountSegment(m).map((a) => `/${a}/.well-known/jwks.json`),
+      fc.constantFrom('/healthz', '/readyz', '/.well-known/openid-configuration', '/test/.well-known/', '/test/.well-known/%2e%2e/jwks.json'),
+    );
+    await property(
+      fc
+        .record({ method: rarely(methods, 'GET'), target, bend: rarely(pathBend, asIs), query, headers: headers(m), body: fc.option(body({}), { nil: undefined }) })
+        .map((r) => request(r.method, `${r.bend(r.target)}${r.query}`, r.headers, r.body)),
+    );
+  });
+
+  test('broken HTTP: garbage, bad request lines, header injection, bad chunked bodies, huge heads', async () => {
+    const target = fc.constantFrom('/healthz', '/test/users/me', '/test/connect/token', '/test/users/register/anonymous');
+    const complete = (text: string) => ({ bytes: Buffer.from(text, 'latin1'), incomplete: false });
+    // Sent whole, then the client gives up at once: the server must answer what it got.
+    const cutShort = (bytes: Buffer) => ({ bytes, incomplete: true });
+    const raw = fc.oneof(
+      // Bytes that are not HTTP at all.
+      fc.uint8Array({ minLength: 1, maxLength: 400 }).map((bytes) => cutShort(Buffer.from(bytes))),
+      fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 200 }).map((s) => cutShort(Buffer.from(s, 'latin1'))),
+      // A request line that is almost right.
+      fc
+        .tuple(
+          fc.constantFrom('GET', 'POST', 'get', 'G\0T'),
+          target,
+          fc.constantFrom('HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'HTTP/9.9', 'HTTP/1.1 extra', 'http/1.1', ''),
+          fc.constantFrom('\r\n', '\n', '\r'),
+        )
+        .map(([method, path, version, eol]) => complete(`${method} ${path} ${version}${eol}host: 127.0.0.1${eol}connection: close${eol}${eol}`)),
+      // Headers with NUL, bare CR or LF, no colon, obsolete folding, spaces before the colon.
+      fc
+        .tuple(target, fc.constantFrom('x: a\0b', 'x: a\rb', 'x: a\nb', 'no colon', ' folded', 'x : y', ': empty name', 'x:\x7f', 'content-length: 1\r\ncontent-length: 2', 'transfer-encoding: chunked, identity'))
+        .map(([path, line]) => complete(`POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\n${line}\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: 2\r\n\r\n{}`)),
+      // Chunked bodies with bad sizes, trailers, chunk extensions...
+      fc
+        .tuple(target, fc.constantFrom('zz\r\n{}\r\n0\r\n\r\n', '2;ext=1\r\n{}\r\n0\r\n\r\n', '2\r\n{}\r\n0\r\nx-trailer: 1\r\n\r\n', '-1\r\n\r\n', '2\r\n{}XX0\r\n\r\n'))
+        .map(([path, chunks]) => complete(`POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n${chunks}`)),
+      // ...or missing terminators, a chunk of 2^64 - 1 bytes, bodies shorter than their content-length.
+      fc
+        .tuple(target, fc.constantFrom('transfer-encoding: chunked\r\n\r\n2\r\n{}', 'transfer-encoding: chunked\r\n\r\nffffffffffffffff\r\n{}\r\n0\r\n\r\n', 'transfer-encoding: chunked\r\n\r\n2\r\n{}\r\n', 'content-length: 10\r\n\r\n{}'))
+        .map(([path, rest]) => cutShort(Buffer.from(`POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nconnection: close\r\n${rest}`, 'latin1'))),
+      // Heads past the parser's limit: one huge header, or very many small ones.
+      fc.tuple(target, fc.constantFrom('one', 'many')).map(([path, how]) => {
+        const extra = how === 'one' ? `x-big: ${'a'.repeat(20_000)}\r\n` : Array.from({ length: 3_000 }, (_, i) => `x-${i}: y\r\n`).join('');
+        return complete(`GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\n${extra}connection: close\r\n\r\n`);
+      }),
+      // A head that never ends.
+      target.map((path) => cutShort(Buffer.from(`GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nx-half: `, 'latin1'))),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        raw.map((sent) => Object.assign(sent, { [fc.toStringMethod]: () => JSON.stringify(sent.bytes.toString('latin1').slice(0, 400)) })),
+        async ({ bytes, incomplete }) => {
+          const logged = t.logs.length;
+          const answer = await exchange(port, bytes, { timeoutMs: ANSWER_TIMEOUT_MS, idleEndMs: incomplete ? 0 : IDLE_END_MS });
+          // Empty lines before a request line are to be ignored (RFC 9112 §2.2): nothing but
+          // empty lines is no request at all, and hanging up is the right answer to it.
+          if (/^[\r\n]*$/.test(bytes.toString('latin1'))) assert.equal(answer, CLOSED);
+          else assertWellFormedAnswer(answer, { head: false });
+          assert.deepEqual(errorLines(t.logs.slice(logged)), [], 'the server logged an error while answering');
+        },
+      ),
+      settings,
+    );
+  });
+
+  /**
+   * Three requests Node's HTTP layer answers itself, before the app sees them, so their answers
+   * carry no JSON reason: an HTTP/1.1 request without Host (400, RFC 9112 §3.2), an Expect other
+   * than 100-continue (417), CONNECT (the connection is closed: this is not a proxy). They are
+   * kept out of the properties above and held here to the weaker half of the invariant: a 4xx
+   * or a hang-up, never a hang, never a 5xx. (Giving them JSON bodies takes hooks on the Node
+   * server in app.ts: clientError-style handlers for 'checkExpectation' and 'connect'.)
+   */
+  test('requests the HTTP layer answers before the app: a 4xx or a hang-up, never a hang', async () => {
+    const send = (text: string) => exchange(port, Buffer.from(text, 'latin1'), { timeoutMs: ANSWER_TIMEOUT_MS, idleEndMs: IDLE_END_MS });
+    const noHost = await send('GET /healthz HTTP/1.1\r\nconnection: close\r\n\r\n');
+    assert.equal(noHost !== CLOSED && noHost.status, 400);
+    const expectation = await send('GET /test/users/me HTTP/1.1\r\nhost: 127.0.0.1\r\nexpect: the-unexpected\r\nconnection: close\r\n\r\n');
+    assert.equal(expectation !== CLOSED && expectation.status, 417);
+    const connect = await send('CONNECT 127.0.0.1:22 HTTP/1.1\r\nhost: 127.0.0.1:22\r\n\r\n');
+    assert.ok(connect === CLOSED || (connect.status >= 400 && connect.status < 500), JSON.stringify(connect));
+  });
+
+  test('afterwards: /healthz answers and a user can still register, log in, refresh and read themselves', async () => {
+    assert.deepEqual((await get(`${t.url}/healthz`)).body, { status: 'ok' });
+    const session = await login(t, 'after_the_fuzz');
+    const refreshed = await refreshGrant(t, session.refresh_token);
+    assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
+    const me = await get(`${t.base}/users/me`, { authorization: `Bearer ${refreshed.body.access_token}` });
+    assert.equal(me.status, 200);
+    assert.equal(me.body.username, 'after_the_fuzz');
+  });
+});
