@@ -1,0 +1,118 @@
+import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
+
+/** One HTTP request as a connection sends it. */
+export interface RequestShape {
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * What every connection of a load sends. Each connection gets its own state on its first request
+ * and keeps it for the whole run, so a refresh-token chain can carry each response's token into
+ * that connection's next request.
+ */
+export interface ConnectionScript<S> {
+  start(connection: number): S;
+  request(state: S): RequestShape;
+  onResponse?(state: S, status: number, body: string): void;
+  /** Counts the script keeps, reported with the figures (e.g. refresh tokens seen twice). */
+  summary?(): Record<string, number>;
+}
+
+export interface LoadOptions<S> {
+  url: string;
+  connections: number;
+  durationSeconds: number;
+  script: ConnectionScript<S>;
+}
+
+/** The figures the report shows, taken from autocannon's result (fields named in `source`). */
+export interface LoadFigures {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  meanMs: number;
+  completed: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  /** The first few non-2xx responses, to tell why a chain broke. */
+  errorSamples: string[];
+  /** The script's own counts. */
+  checks: Record<string, number>;
+}
+
+export interface RunningLoad {
+  result: Promise<LoadFigures>;
+  /** Ends the load early (the background load of the mixed scenarios). */
+  stop(): void;
+}
+
+const MAX_ERROR_SAMPLES = 5;
+
+export function startLoad<S>(options: LoadOptions<S>): RunningLoad {
+  const { script } = options;
+  const errorSamples: string[] = [];
+  let connections = 0;
+
+  // autocannon deep-clones the request list for every connection and resets the per-request
+  // `context` after each request, so state that must last the whole run lives in `slot`: an
+  // object each connection gets its own copy of, while the functions stay shared.
+  const request: AutocannonRequest = {
+    slot: {},
+    setupRequest(copy, context) {
+      const slot = copy.slot as { state?: S };
+      slot.state ??= script.start(connections++);
+      context.slot = slot;
+      return { ...copy, ...script.request(slot.state) };
+    },
+    onResponse(status, body, context) {
+      if (status >= 300 && errorSamples.length < MAX_ERROR_SAMPLES) errorSamples.push(`${status} ${body.slice(0, 200)}`);
+      const slot = context.slot as { state: S };
+      script.onResponse?.(slot.state, status, body);
+    },
+  };
+
+  const instance = autocannon({
+    url: options.url,
+    connections: options.connections,
+    duration: options.durationSeconds,
+    pipelining: 1,
+    timeout: 10,
+    requests: [request],
+  });
+  return {
+    result: Promise.resolve(instance).then((raw) => ({ ...figuresOf(raw, errorSamples), checks: script.summary?.() ?? {} })),
+    stop: () => instance.stop(),
+  };
+}
+
+export function runLoad<S>(options: LoadOptions<S>): Promise<LoadFigures> {
+  return startLoad(options).result;
+}
+
+function figuresOf(raw: AutocannonResult, errorSamples: string[]): Omit<LoadFigures, 'checks'> {
+  return {
+    requestsPerSecond: raw.requests.average,
+    p50Ms: raw.latency.p50,
+    p99Ms: raw.latency.p99,
+    meanMs: raw.latency.mean,
+    completed: raw.requests.total,
+    non2xx: raw.non2xx,
+    errors: raw.errors,
+    timeouts: raw.timeouts,
+    statusCodes: Object.fromEntries(Object.entries(raw.statusCodeStats).map(([code, { count }]) => [code, count])),
+    errorSamples,
+  };
+}
+
+/** How the figures above are read from autocannon, for the report and the JSON file. */
+export const source = {
+  requestsPerSecond: 'autocannon result.requests.average (mean of the per-second samples)',
+  p50Ms: 'autocannon result.latency.p50 (HDR histogram of the latency of every response, whole milliseconds, rounded down)',
+  p99Ms: 'autocannon result.latency.p99 (same histogram)',
+  errors: 'autocannon result.errors (socket errors, timeouts included) and result.non2xx',
+};
