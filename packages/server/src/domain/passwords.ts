@@ -1,21 +1,15 @@
-import { hash, verify, Algorithm } from '@node-rs/argon2';
+import { passwordPool } from './password-pool.js';
 
 /**
- * argon2id at OWASP's minimum (19 MiB, 2 passes, 1 lane). @node-rs/argon2 runs each hash on
- * libuv's thread pool, off the event loop; about 5.5 ms a hash on this class of machine.
+ * argon2id at OWASP's minimum (19 MiB, 2 passes, 1 lane), on worker threads at low priority
+ * (password-pool.ts): off the event loop, and never ahead of it for the CPU.
  */
-const options = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
-
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, options);
+export async function hashPassword(password: string): Promise<string> {
+  return (await passwordPool.run({ op: 'hash', password })) as string;
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
-  try {
-    return await verify(passwordHash, password);
-  } catch {
-    return false;
-  }
+  return (await passwordPool.run({ op: 'verify', password, hash: passwordHash })) === true;
 }
 
 let dummyHash: Promise<string> | undefined;
