@@ -13,6 +13,7 @@ import type { LimitStore } from './limits/limit-store.js';
 import { MemoryLimitStore } from './limits/memory-limit-store.js';
 import { LoginThrottle } from './limits/login-throttle.js';
 import type { KeyRing } from './oauth/key-ring.js';
+import { VerifiedTokenCache } from './oauth/verified-token-cache.js';
 import { connectRoutes } from './routes/connect.js';
 import { discoveryRoutes } from './routes/discovery.js';
 import { healthRoutes } from './routes/health.js';
@@ -64,11 +65,12 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   };
 
   const limits = deps.limits ?? new MemoryLimitStore();
+  const directory = new Directory(deps.store, clock);
   const ctx: AppContext = {
     config,
     store: deps.store,
     clock,
-    directory: new Directory(deps.store, clock),
+    directory,
     limits,
     baseUrl,
     oauth: {
@@ -78,6 +80,8 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
       refreshSecret: deps.secret,
       issuerFor: (account) => `${baseUrl()}/${account.name}`,
       loginThrottle: new LoginThrottle(limits),
+      findClient: (publicKey) => directory.client(publicKey),
+      verifiedTokens: new VerifiedTokenCache(),
     },
   };
 
@@ -87,12 +91,14 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
-      'request',
-    );
-  });
+  if (['trace', 'debug', 'info'].includes(config.logLevel)) {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.info(
+        { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+        'request',
+      );
+    });
+  }
 
   app.register(healthRoutes, ctx);
   app.register(

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
-import { verifyAccessToken } from '../oauth/access-tokens.js';
+import { verifyBearerToken } from '../oauth/verify-bearer.js';
 import type { AppContext } from './context.js';
 
 /**
@@ -12,11 +12,7 @@ export function requireUser(ctx: AppContext) {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer ([^\s]+)$/i.exec(header.trim()) : null;
     if (!match) throw new ApiError('unauthorized', { headers: { 'www-authenticate': 'Bearer' } });
-    const result = await verifyAccessToken(
-      match[1]!,
-      { issuer: ctx.oauth.issuerFor(request.account), nowSeconds: Math.floor(ctx.clock.now() / 1000) },
-      (kid) => ctx.oauth.keys.verificationKey(kid),
-    );
+    const result = await verifyBearerToken(ctx.oauth, request.account, match[1]!);
     if (!result.ok) {
       request.log.info({ why: result.why }, 'bearer token refused');
       throw new ApiError('unauthorized', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });

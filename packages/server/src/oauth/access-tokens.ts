@@ -9,7 +9,7 @@ import type { JwtAlgorithm, LoadedKey } from './signing-keys.js';
  */
 export const ACCESS_TOKEN_AUDIENCE = 'meshy.api';
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
-const CLOCK_SKEW_SECONDS = 30;
+export const CLOCK_SKEW_SECONDS = 30;
 const MAX_TOKEN_LENGTH = 16 * 1024;
 
 export interface AccessTokenClaims {

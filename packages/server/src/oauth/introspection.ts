@@ -1,6 +1,6 @@
 import { ApiError } from '../errors.js';
 import type { Account } from '../store/types.js';
-import { verifyAccessToken } from './access-tokens.js';
+import { verifyBearerToken } from './verify-bearer.js';
 import { decodeRefreshToken } from './refresh-tokens.js';
 import { decideRefresh } from './rotation.js';
 import { param, requiredParam, type FormParams, type OAuthDeps } from './token-context.js';
@@ -47,11 +47,7 @@ export async function introspectToken(deps: OAuthDeps, account: Account, params:
     };
   }
 
-  const verified = await verifyAccessToken(
-    token,
-    { issuer: deps.issuerFor(account), nowSeconds: Math.floor(deps.clock.now() / 1000) },
-    (kid) => deps.keys.verificationKey(kid),
-  );
+  const verified = await verifyBearerToken(deps, account, token);
   if (!verified.ok || verified.claims.client_id !== client.publicKey) return inactive;
   const user = await deps.store.findUserById(account.id, verified.claims.sub);
   if (!user?.isActive) return inactive;

@@ -3,6 +3,7 @@ import type { Clock } from '../lib/clock.js';
 import type { LoginThrottle } from '../limits/login-throttle.js';
 import type { Account, Client, Store } from '../store/types.js';
 import type { KeyRing } from './key-ring.js';
+import type { VerifiedTokenCache } from './verified-token-cache.js';
 
 /** What every grant needs from the outside world, injected so tests can move the clock. */
 export interface OAuthDeps {
@@ -13,6 +14,9 @@ export interface OAuthDeps {
   refreshSecret: Buffer;
   issuerFor(account: Account): string;
   loginThrottle: LoginThrottle;
+  /** Client lookup, through the short-lived directory cache. */
+  findClient(publicKey: string): Promise<Client | undefined>;
+  verifiedTokens: VerifiedTokenCache;
 }
 
 /** Form parameters as received: a repeated parameter arrives as a list. */

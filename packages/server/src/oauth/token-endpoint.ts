@@ -6,7 +6,7 @@ import { param, requiredParam, type FormParams, type OAuthDeps, type TokenRespon
 /** Finds the client a request names and checks it belongs to the account in the URL. */
 export async function authenticateClient(deps: OAuthDeps, account: Account, clientId: string | undefined): Promise<Client | undefined> {
   if (clientId === undefined || clientId.length > 256) return undefined;
-  const client = await deps.store.findClient(clientId);
+  const client = await deps.findClient(clientId);
   return client && client.accountId === account.id ? client : undefined;
 }
 

@@ -29,7 +29,7 @@ describe('discovery and JWKS', () => {
     assert.ok(doc.token_endpoint_auth_methods_supported.includes('none'));
     assert.ok(Array.isArray(doc.response_types_supported));
     assert.ok(Array.isArray(doc.subject_types_supported));
-    assert.deepEqual(doc.id_token_signing_alg_values_supported, ['EdDSA']);
+    assert.deepEqual(doc.id_token_signing_alg_values_supported, ['ES256']);
   });
 
   test('the issuer is the iss of the access tokens, and jwks_uri serves their key', async () => {
@@ -47,13 +47,14 @@ describe('discovery and JWKS', () => {
     const keys = res.body.keys as Record<string, string>[];
     assert.ok(keys.length >= 1);
     for (const key of keys) {
-      assert.equal(key.kty, 'OKP');
-      assert.equal(key.crv, 'Ed25519');
-      assert.equal(key.alg, 'EdDSA');
+      assert.equal(key.kty, 'EC');
+      assert.equal(key.crv, 'P-256');
+      assert.equal(key.alg, 'ES256');
       assert.equal(key.use, 'sig');
       assert.match(key.x!, /^[A-Za-z0-9_-]{43}$/);
+      assert.match(key.y!, /^[A-Za-z0-9_-]{43}$/);
       for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) assert.equal(key[secret], undefined, `no private member ${secret}`);
-      const thumbprint = createHash('sha256').update(JSON.stringify({ crv: key.crv, kty: key.kty, x: key.x })).digest('base64url');
+      const thumbprint = createHash('sha256').update(JSON.stringify({ crv: key.crv, kty: key.kty, x: key.x, y: key.y })).digest('base64url');
       assert.equal(key.kid, thumbprint);
     }
   });
