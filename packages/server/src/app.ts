@@ -5,7 +5,7 @@ import { ApiError } from './errors.js';
 import { accountHook } from './http/account-hook.js';
 import type { AppContext } from './http/context.js';
 import { sendApiError } from './http/errors.js';
-import { clientErrorHandler, onMaxParamLength } from './http/raw-errors.js';
+import { answerNodeLevelRequests, clientErrorHandler, onMaxParamLength } from './http/raw-errors.js';
 import { securityHeaders, securityHeaderValues } from './http/security-headers.js';
 import { loggerOptions } from './logging.js';
 import { systemClock, type Clock } from './lib/clock.js';
@@ -48,6 +48,9 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     return503OnClosing: true,
     routerOptions: { maxParamLength: 500, onMaxParamLength: onMaxParamLength(httpsOnly) },
     clientErrorHandler: clientErrorHandler(httpsOnly),
+    // Nothing here depends on Host (the issuer comes from the settings), so HTTP/1.1 without it is
+    // answered like any other request instead of with Node's empty 400.
+    http: { requireHostHeader: false },
     // A URL that cannot be decoded (`%ff`): our JSON body, never an echo of the path.
     frameworkErrors: (_error, request, reply) => sendApiError(new ApiError('url_malformed'), request, reply.headers(securityHeaderValues(httpsOnly))),
     trustProxy: config.trustProxy,
@@ -85,6 +88,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     },
   };
 
+  answerNodeLevelRequests(app.server, httpsOnly);
   app.setErrorHandler(sendApiError);
   app.setNotFoundHandler((request, reply) => sendApiError(new ApiError('route_not_found'), request, reply));
   app.addHook('onSend', securityHeaders(httpsOnly, () => closing));

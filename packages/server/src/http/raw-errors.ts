@@ -40,3 +40,20 @@ export function onMaxParamLength(httpsOnly: boolean) {
     res.end(body);
   };
 }
+
+/**
+ * Requests Node itself would answer with an empty body: an `Expect` other than 100-continue
+ * (417) and the CONNECT method (connection closed). They get our JSON instead.
+ */
+export function answerNodeLevelRequests(server: http.Server, httpsOnly: boolean): void {
+  server.on('checkExpectation', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    const { body } = errorBody('request_malformed');
+    const json = body.replace('"statusCode":400', '"statusCode":417');
+    res.writeHead(417, Object.fromEntries(headerLines(json, httpsOnly).map((line) => line.split(': ') as [string, string])));
+    res.end(json);
+  });
+  server.on('connect', (_req: http.IncomingMessage, socket: Socket) => {
+    const { body } = errorBody('method_not_allowed');
+    socket.end([`HTTP/1.1 405 ${http.STATUS_CODES[405]}`, ...headerLines(body, httpsOnly), '', body].join('\r\n'));
+  });
+}

@@ -1,4 +1,4 @@
-import { randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { randomUUID, sign, verify, type KeyObject } from 'node:crypto';
 import type { JwtAlgorithm, LoadedKey } from './signing-keys.js';
 
 /**
@@ -39,7 +39,7 @@ function signatureParams(alg: JwtAlgorithm): { digest: string | null; dsaEncodin
 export function signAccessToken(key: LoadedKey, claims: Omit<AccessTokenClaims, 'jti' | 'aud'>): string {
   const header = Buffer.from(JSON.stringify({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYPE })).toString('base64url');
   const payload = Buffer.from(
-    JSON.stringify({ ...claims, aud: ACCESS_TOKEN_AUDIENCE, jti: randomBytes(16).toString('base64url') }),
+    JSON.stringify({ ...claims, aud: ACCESS_TOKEN_AUDIENCE, jti: randomUUID() }),
   ).toString('base64url');
   const input = `${header}.${payload}`;
   const { digest, dsaEncoding } = signatureParams(key.alg);
