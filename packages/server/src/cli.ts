@@ -5,7 +5,8 @@ import { keysCommand } from './cli/key-commands.js';
 import { UsageError } from './cli/usage.js';
 import { userCommand } from './cli/user-commands.js';
 import { ConfigError, loadConfig, settings, settingsHelp, storeSettingKeys, type Config } from './config.js';
-import { DEMO_ACCOUNT, startServer } from './server.js';
+import { serve } from './serve.js';
+import { DEMO_ACCOUNT } from './server.js';
 import { openStore } from './store/open-store.js';
 
 const help = `openmeshy: a self-hosted backend speaking MeshyDB's REST API
@@ -79,29 +80,6 @@ async function main(argv: string[]): Promise<number> {
     await store.close();
   }
   return 0;
-}
-
-async function serve(config: Config): Promise<number> {
-  const server = await startServer(config, { createDemoAccount: true });
-  const demo = await server.store.findAccountByName(DEMO_ACCOUNT);
-  const demoClient = demo && (await server.store.listClients(demo.id))[0];
-  // One write, so whoever reads the output sees both lines at once.
-  const demoLine = demo && demoClient ? `  accountName=${demo.name} publicKey=${demoClient.publicKey} baseUrl=${server.url}\n` : '';
-  process.stdout.write(`OpenMeshy is serving ${server.url}\n${demoLine}`);
-  return new Promise((resolve) => {
-    const stop = (signal: string) => {
-      server.app.log.info({ signal }, 'shutting down: finishing in-flight requests');
-      server.close().then(
-        () => resolve(0),
-        (error: unknown) => {
-          server.app.log.error({ err: error }, 'shutdown failed');
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
 }
 
 main(process.argv.slice(2)).then(

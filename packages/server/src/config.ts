@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 /**
@@ -17,6 +18,7 @@ export interface Config {
   bodyLimit: number;
   trustProxy: boolean;
   maxConnections: number;
+  workers: number;
 }
 
 interface Setting<K extends keyof Config> {
@@ -77,6 +79,10 @@ export const settings: Setting<keyof Config>[] = [
   { key: 'trustProxy', flag: '--trust-proxy', env: 'OPENMESHY_TRUST_PROXY', default: 'off', description: 'on behind a reverse proxy or load balancer: take the client IP (for login throttling) from X-Forwarded-For.', parse: (raw) => {
       if (raw !== 'on' && raw !== 'off') throw new ConfigError(`trust proxy must be on or off, got "${raw}"`);
       return raw === 'on';
+    } },
+  { key: 'workers', flag: '--workers', env: 'OPENMESHY_WORKERS', default: '1', description: 'Server processes sharing the port (node:cluster); "auto" is one per CPU core. Without REDIS_URL each counts limits on its own.', parse: (raw) => {
+      if (raw === 'auto') return Math.max(1, os.availableParallelism());
+      return int('workers', 1, 64)(raw);
     } },
   { key: 'maxConnections', flag: '--max-connections', env: 'OPENMESHY_MAX_CONNECTIONS', default: '10000', description: 'Most simultaneous TCP connections; more are refused at once.', parse: int('max connections', 1, 1_000_000) },
 ];

@@ -67,6 +67,28 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
 }
 
+/**
+ * What the first start does to a store, once, before a cluster's workers open it: migrations,
+ * the server secret, the first signing key and the demo account. Returns the demo client.
+ */
+export async function prepareStore(config: Config, clock: Clock = systemClock): Promise<{ accountName: string; publicKey: string } | undefined> {
+  const store = await openStore(config);
+  try {
+    loadServerSecret(config.data, { shared: config.databaseUrl !== undefined });
+    await KeyRing.open(store, clock, 'ES256');
+    if ((await store.listAccounts()).length === 0) {
+      await createAccount(store, DEMO_ACCOUNT, clock.now()).catch((error: unknown) => {
+        if (!(error instanceof AccountNameError)) throw error;
+      });
+    }
+    const demo = await store.findAccountByName(DEMO_ACCOUNT);
+    const client = demo && (await store.listClients(demo.id))[0];
+    return demo && client ? { accountName: demo.name, publicKey: client.publicKey } : undefined;
+  } finally {
+    await store.close();
+  }
+}
+
 function urlOf(app: FastifyInstance, config: Config): string {
   const address = app.server.address();
   const port = address && typeof address === 'object' ? address.port : config.port;

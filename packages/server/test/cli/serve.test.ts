@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -57,5 +58,26 @@ describe('openmeshy serve (the real bin)', () => {
     assert.equal(JSON.parse(res.body).username, 'in_flight');
     assert.equal(await serve.exited, 0);
     await assert.rejects(fetch(`${url}/healthz`), 'no new connections after shutdown');
+  });
+
+  test('--workers 2: a primary and two workers share the port; SIGTERM stops all of them with exit 0', async () => {
+    const workersData = fs.mkdtempSync(path.join(os.tmpdir(), 'openmeshy-workers-'));
+    try {
+      const serve = startServe(['--port', '0', '--workers', '2', '--data', workersData, '--log-level', 'warn']);
+      const printed = await serve.ready;
+      assert.equal(printed.account, 'demo', 'the primary prepared the store and prints the demo line');
+      const workers = execFileSync('pgrep', ['-P', String(serve.child.pid)], { encoding: 'utf8' }).trim().split('\n');
+      assert.equal(workers.length, 2, 'two worker processes run under the primary');
+      for (let i = 0; i < 10; i++) {
+        const res = await fetch(`${printed.url}/healthz`, { headers: { connection: 'close' } });
+        assert.equal(res.status, 200);
+      }
+      const registered = await postJson(`${printed.url}/demo/users/register/anonymous`, { username: 'via_workers' });
+      assert.equal(registered.status, 201);
+      serve.child.kill('SIGTERM');
+      assert.equal(await serve.exited, 0);
+    } finally {
+      fs.rmSync(workersData, { recursive: true, force: true });
+    }
   });
 });

@@ -41,7 +41,10 @@ export function startServe(args: string[], env: NodeJS.ProcessEnv = {}) {
     });
     child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
     // A server that never says it is serving fails the test instead of hanging it.
-    setTimeout(() => reject(new Error(`serve printed no "serving" line in 20 s: ${stdout} ${stderr}`)), 20_000).unref();
+    setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve printed no "serving" line in 20 s: ${stdout} ${stderr}`));
+    }, 20_000).unref();
   });
   return { child, ready, exited, output: () => ({ stdout, stderr }) };
 }
