@@ -2,10 +2,12 @@ import { randomUUID, sign, verify, type KeyObject } from 'node:crypto';
 import type { JwtAlgorithm, LoadedKey } from './signing-keys.js';
 
 /**
- * JWT access tokens (RFC 9068 profile), signed and verified with node:crypto directly. jose's
- * sign and verify run on libuv's thread pool, the same four threads argon2 hashes on, so under
- * password-grant load one signature waited ~5 ms for a thread; node:crypto does it inline in
- * ~20 µs. Verification accepts exactly one shape: our header, our algorithm for the named key.
+ * JWT access tokens (RFC 9068 profile), signed and verified with node:crypto directly.
+ * Signing runs on libuv's thread pool (crypto.sign with a callback): that takes ~30 µs of ES256
+ * off the event loop, and the pool is free for it because passwords hash on their own
+ * low-priority worker threads, not on the pool (when argon2 shared it, one signature waited
+ * ~5 ms for a thread). Verification stays inline and is cached (verified-token-cache.ts).
+ * Verification accepts exactly one shape: our header, our algorithm for the named key.
  */
 export const ACCESS_TOKEN_AUDIENCE = 'meshy.api';
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -36,14 +38,18 @@ function signatureParams(alg: JwtAlgorithm): { digest: string | null; dsaEncodin
   return { digest: 'sha256' };
 }
 
-export function signAccessToken(key: LoadedKey, claims: Omit<AccessTokenClaims, 'jti' | 'aud'>): string {
+export async function signAccessToken(key: LoadedKey, claims: Omit<AccessTokenClaims, 'jti' | 'aud'>): Promise<string> {
   const header = Buffer.from(JSON.stringify({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYPE })).toString('base64url');
   const payload = Buffer.from(
     JSON.stringify({ ...claims, aud: ACCESS_TOKEN_AUDIENCE, jti: randomUUID() }),
   ).toString('base64url');
   const input = `${header}.${payload}`;
   const { digest, dsaEncoding } = signatureParams(key.alg);
-  const signature = sign(digest, Buffer.from(input), dsaEncoding ? { key: key.privateKey, dsaEncoding } : key.privateKey);
+  const signature = await new Promise<Buffer>((resolve, reject) =>
+    sign(digest, Buffer.from(input), dsaEncoding ? { key: key.privateKey, dsaEncoding } : key.privateKey, (error, result) =>
+      error ? reject(error) : resolve(result),
+    ),
+  );
   return `${input}.${signature.toString('base64url')}`;
 }
 

@@ -4,15 +4,15 @@ import { encodeRefreshToken } from './refresh-tokens.js';
 import type { OAuthDeps, TokenResponse } from './token-context.js';
 
 /** Builds the token response: a fresh access token with the user's current claims, and the refresh token if any. */
-export function issueTokens(
+export async function issueTokens(
   deps: OAuthDeps,
   grant: { account: Account; client: Client; user: User; scope: string[]; refresh?: { familyId: string; generation: number } },
-): TokenResponse {
+): Promise<TokenResponse> {
   const nowSeconds = Math.floor(deps.clock.now() / 1000);
   const lifetime = grant.client.settings.accessTokenLifetimeSeconds;
   const scope = grant.scope.join(' ');
   const { user } = grant;
-  const accessToken = signAccessToken(deps.keys.signingKey(), {
+  const accessToken = await signAccessToken(deps.keys.signingKey(), {
     iss: deps.issuerFor(grant.account),
     sub: user.id,
     client_id: grant.client.publicKey,

@@ -235,7 +235,7 @@ describe('access tokens: key rotation with the CLI', () => {
     const session = await login(t);
     const claims = decodeJwt(session.access_token).payload;
     const { jti: _jti, aud: _aud, ...rest } = claims;
-    const fromOtherInstance = signAccessToken(loadKey(stored), rest as Parameters<typeof signAccessToken>[1]);
+    const fromOtherInstance = await signAccessToken(loadKey(stored), rest as Parameters<typeof signAccessToken>[1]);
     assert.equal(decodeJwt(fromOtherInstance).header.kid, rotated.kid);
     assert.equal((await me(t, fromOtherInstance)).status, 200);
     // Having loaded it, this server now signs with it too, and publishes it.
