@@ -17,15 +17,30 @@ export interface ConnectionScript<S> {
   start(connection: number): S;
   request(state: S): RequestShape;
   onResponse?(state: S, status: number, body: string): void;
+  /**
+   * What the request just answered was (e.g. "refresh"), for an observer that splits latencies
+   * by request; read before onResponse moves the state on.
+   */
+  kind?(state: S): string;
   /** Counts the script keeps, reported with the figures (e.g. refresh tokens seen twice). */
   summary?(): Record<string, number>;
 }
 
 export interface LoadOptions<S> {
-  url: string;
+  /** With several URLs (servers), autocannon spreads the connections over them round-robin. */
+  url: string | string[];
   connections: number;
   durationSeconds: number;
   script: ConnectionScript<S>;
+  observer?: LoadObserver;
+}
+
+/** Sees every response and every socket error as it happens (the soak run's time slices). */
+export interface LoadObserver {
+  /** `kind` is the script's kind() of the request answered; `ms` autocannon's response time. */
+  response(kind: string | undefined, status: number, ms: number): void;
+  /** A socket error or a timeout. */
+  error(): void;
 }
 
 /** The figures the report shows, taken from autocannon's result (fields named in `source`). */
@@ -57,6 +72,9 @@ export function startLoad<S>(options: LoadOptions<S>): RunningLoad {
   const { script } = options;
   const errorSamples: string[] = [];
   let connections = 0;
+  // autocannon calls the request's onResponse and then, synchronously in the same client, emits
+  // 'response' with the latency: the kind noted by the one is the kind of the other.
+  let answeredKind: string | undefined;
 
   // autocannon deep-clones the request list for every connection and resets the per-request
   // `context` after each request, so state that must last the whole run lives in `slot`: an
@@ -72,6 +90,7 @@ export function startLoad<S>(options: LoadOptions<S>): RunningLoad {
     onResponse(status, body, context) {
       if (status >= 300 && errorSamples.length < MAX_ERROR_SAMPLES) errorSamples.push(`${status} ${body.slice(0, 200)}`);
       const slot = context.slot as { state: S };
+      answeredKind = script.kind?.(slot.state);
       script.onResponse?.(slot.state, status, body);
     },
   };
@@ -84,6 +103,11 @@ export function startLoad<S>(options: LoadOptions<S>): RunningLoad {
     timeout: 10,
     requests: [request],
   });
+  const { observer } = options;
+  if (observer) {
+    instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => observer.response(answeredKind, status, ms));
+    instance.on('reqError', () => observer.error());
+  }
   return {
     result: Promise.resolve(instance).then((raw) => ({ ...figuresOf(raw, errorSamples), checks: script.summary?.() ?? {} })),
     stop: () => instance.stop(),

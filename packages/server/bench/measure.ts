@@ -2,6 +2,7 @@ import { runLoad, startLoad, type ConnectionScript, type LoadFigures } from './l
 import type { Child } from './processes.js';
 import { ResourceSampler, type ResourceFigures } from './resources.js';
 import type { Settings } from './settings.js';
+import type { SoakFigures } from './soak.js';
 
 export type ServerName = 'OpenMeshy' | 'node:http' | 'oidc-provider';
 
@@ -16,14 +17,24 @@ export interface ScenarioResult {
   resources: ResourceFigures;
   /** The load running alongside, for the mixed scenarios. */
   background?: { label: string; figures: LoadFigures };
+  /** The soak run's slices, errors and RSS. */
+  soak?: SoakFigures;
 }
 
 export interface Target {
   id: string;
   label: string;
   server: ServerName;
-  child: Child;
-  url: string;
+  /** The server's processes (several instances behind one address list count together). */
+  children: Child[];
+  /** With several, the connections are spread over them round-robin. */
+  url: string | string[];
+  /** The server keeps its data in PostgreSQL and Redis on this machine: their CPU is reported apart. */
+  externalStores?: boolean;
+}
+
+function sampler(target: Target): ResourceSampler {
+  return new ResourceSampler(target.children.map((child) => child.pid), { storeProcesses: target.externalStores });
 }
 
 /**
@@ -34,9 +45,9 @@ export async function measure<S>(settings: Settings, target: Target, script: () 
   const { connections, durationSeconds, warmupSeconds } = settings;
   if (warmupSeconds > 0) await runLoad({ url: target.url, connections, durationSeconds: warmupSeconds, script: await script() });
   const measured = await script();
-  const sampler = new ResourceSampler(target.child.pid);
+  const sampling = sampler(target);
   const figures = await runLoad({ url: target.url, connections, durationSeconds, script: measured });
-  return { id: target.id, label: target.label, server: target.server, connections, durationSeconds, figures, resources: sampler.stop() };
+  return { id: target.id, label: target.label, server: target.server, connections, durationSeconds, figures, resources: sampling.stop() };
 }
 
 /** Settle time for the background load to fill argon2's thread pool before measuring. */
@@ -58,9 +69,9 @@ export async function measureUnderLoad<S, B>(
   const behind = startLoad({ url: target.url, connections, durationSeconds: durationSeconds + 60, script: background.script });
   try {
     await new Promise((resolve) => setTimeout(resolve, BACKGROUND_SETTLE_MS));
-    const sampler = new ResourceSampler(target.child.pid);
+    const sampling = sampler(target);
     const figures = await runLoad({ url: target.url, connections, durationSeconds, script: measured });
-    const resources = sampler.stop();
+    const resources = sampling.stop();
     behind.stop();
     return { id: target.id, label: target.label, server: target.server, connections, durationSeconds, figures, resources, background: { label: background.label, figures: await behind.result } };
   } finally {

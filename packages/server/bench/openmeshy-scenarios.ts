@@ -22,7 +22,7 @@ async function freshLogins(bench: Bench) {
 }
 
 function openMeshyTarget(bench: Bench, id: string, label: string): Target {
-  return { id, label, server: 'OpenMeshy', child: bench.openmeshy.child, url: bench.openmeshy.baseUrl };
+  return { id, label, server: 'OpenMeshy', children: [bench.openmeshy.child], url: bench.openmeshy.baseUrl };
 }
 
 const tokenPath = (bench: Bench) => `${bench.openmeshy.accountPath}/connect/token`;

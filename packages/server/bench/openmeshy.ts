@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { settings } from '../src/config.js';
 import { Children, runNode, type Child } from './processes.js';
 
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli.js');
@@ -16,20 +17,60 @@ export interface OpenMeshy {
 }
 
 /**
- * Starts `openmeshy serve` the way an operator would, on a fresh data folder. The demo account is
- * created and its API limit lifted before the server starts, so no settings cache has to expire
- * (the serve command only creates `demo` on an empty store and prints it when it exists). With
- * `jwtAlg`, `keys rotate --alg` makes the first signing key one of that algorithm.
+ * The store a server runs on: an embedded SQLite store in `dataDir`, or PostgreSQL (with Redis
+ * for the shared counters) when `env` carries DATABASE_URL, REDIS_URL and OPENMESHY_SECRET.
  */
-export async function startOpenMeshy(children: Children, dataDir: string, options: { nodeFlags?: string[]; jwtAlg?: string } = {}): Promise<OpenMeshy> {
-  const { nodeFlags = [], jwtAlg } = options;
-  await runNode([cli, 'account', 'create', ACCOUNT, '--data', dataDir]);
-  await runNode([cli, 'account', 'set', ACCOUNT, '--api-limit', 'unlimited', '--data', dataDir]);
-  if (jwtAlg) await runNode([cli, 'keys', 'rotate', '--alg', jwtAlg, '--data', dataDir]);
-  const child = children.startNode('openmeshy', [...nodeFlags, cli, 'serve', '--port', '0', '--data', dataDir, '--log-level', 'warn']);
+export interface StoreEnv {
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The runner's environment without any OpenMeshy setting (DATABASE_URL, REDIS_URL, ...), plus
+ * `env`: each server runs on exactly the store it is given, whatever the runner's shell exports.
+ */
+export function serverEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const clean = { ...process.env };
+  for (const name of [...settings.map((s) => s.env), 'OPENMESHY_SECRET']) delete clean[name];
+  return { ...clean, ...env };
+}
+
+/** The account's limits lifted: the API limit, and the login throttle (failures of other runs must not lock the bench out). */
+const UNLIMITED = [
+  '--api-limit', 'unlimited',
+  '--login-free-failures', '1000000',
+  '--login-ip-free-failures', '1000000',
+  '--login-lock-failures', '1000000',
+  '--login-ip-lock-failures', '1000000',
+];
+
+/**
+ * Prepares a store the way an operator would with the CLI: the demo account, created with its
+ * limits lifted before any server starts, so no settings cache has to expire (the serve command
+ * only creates `demo` on an empty store and prints it when it exists). With `jwtAlg`,
+ * `keys rotate --alg` makes the first signing key one of that algorithm.
+ */
+export async function prepareStore(store: StoreEnv, jwtAlg?: string): Promise<void> {
+  const env = serverEnv(store.env);
+  const data = ['--data', store.dataDir];
+  await runNode([cli, 'account', 'create', ACCOUNT, ...data], env);
+  await runNode([cli, 'account', 'set', ACCOUNT, ...UNLIMITED, ...data], env);
+  if (jwtAlg) await runNode([cli, 'keys', 'rotate', '--alg', jwtAlg, ...data], env);
+}
+
+/** Starts `openmeshy serve` on a prepared store and waits for the line it prints when serving. */
+export async function serveOpenMeshy(children: Children, name: string, store: StoreEnv, nodeFlags: string[] = []): Promise<OpenMeshy> {
+  const child = children.startNode(name, [...nodeFlags, cli, 'serve', '--port', '0', '--data', store.dataDir, '--log-level', 'warn'], serverEnv(store.env), { replaceEnv: true });
   const [, accountName, publicKey, baseUrl] = await child.waitForLine(/accountName=(\S+) publicKey=(\S+) baseUrl=(\S+)/);
-  if (accountName !== ACCOUNT) throw new Error(`openmeshy serves account ${accountName}, expected ${ACCOUNT}`);
+  if (accountName !== ACCOUNT) throw new Error(`${name} serves account ${accountName}, expected ${ACCOUNT}`);
   return { child, baseUrl: baseUrl!, publicKey: publicKey!, accountPath: `/${ACCOUNT}` };
+}
+
+/** A fresh SQLite store in `dataDir`, prepared, and one server on it. */
+export async function startOpenMeshy(children: Children, dataDir: string, options: { nodeFlags?: string[]; jwtAlg?: string; name?: string } = {}): Promise<OpenMeshy> {
+  const store = { dataDir, env: {} };
+  await prepareStore(store, options.jwtAlg);
+  return serveOpenMeshy(children, options.name ?? 'openmeshy', store, options.nodeFlags);
 }
 
 export interface Tokens {

@@ -90,9 +90,11 @@ export class Children {
   /**
    * Starts `node <args>` with the same Node.js binary as the runner. Its stdin is a pipe from
    * this process: the references exit when it closes, so they cannot outlive a killed runner.
+   * `env` is added to the runner's environment, or replaces it with `replaceEnv`.
    */
-  startNode(name: string, args: string[], env: NodeJS.ProcessEnv = {}): Child {
-    const child = new Child(name, spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } }));
+  startNode(name: string, args: string[], env: NodeJS.ProcessEnv = {}, options: { replaceEnv?: boolean } = {}): Child {
+    const childEnv = options.replaceEnv ? env : { ...process.env, ...env };
+    const child = new Child(name, spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: childEnv }));
     this.all.add(child);
     child.process.once('exit', () => this.all.delete(child));
     return child;
@@ -103,10 +105,10 @@ export class Children {
   }
 }
 
-/** Runs `node <args>` to completion and returns its stdout; rejects on a non-zero exit. */
-export function runNode(args: string[]): Promise<string> {
+/** Runs `node <args>` (in `env`, else the runner's) to completion and returns its stdout; rejects on a non-zero exit. */
+export function runNode(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

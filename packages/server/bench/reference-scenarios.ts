@@ -14,7 +14,7 @@ export const referenceScenarios: Scenario[] = [
       const child = bench.children.startNode('bare-http', [path.join(references, 'bare-http.js'), String(bench.fixtures.tokenResponseBytes)]);
       try {
         const [, url] = await child.waitForLine(/listening on (\S+)/);
-        const target: Target = { id: 'bare', label: 'ref: bare node:http (same POST, canned JSON)', server: 'node:http', child, url: url! };
+        const target: Target = { id: 'bare', label: 'ref: bare node:http (same POST, canned JSON)', server: 'node:http', children: [child], url: url! };
         // The same request shape as the refresh scenario; the canned answer carries a refresh_token.
         const tokens = Array.from({ length: bench.settings.connections }, (_, i) => `bare-chain-${i}`.padEnd(72, 'x'));
         return await measure(bench.settings, target, async () => refreshChains(`${bench.openmeshy.accountPath}/connect/token`, bench.openmeshy.publicKey, tokens));
@@ -31,7 +31,7 @@ export const referenceScenarios: Scenario[] = [
       try {
         const [, line] = await child.waitForLine(/^(\{"url".*\})$/);
         const ready = JSON.parse(line!) as { url: string; clientId: string };
-        const target: Target = { id: 'oidc', label: 'ref: oidc-provider refresh grant (rotation, JWT)', server: 'oidc-provider', child, url: ready.url };
+        const target: Target = { id: 'oidc', label: 'ref: oidc-provider refresh grant (rotation, JWT)', server: 'oidc-provider', children: [child], url: ready.url };
         // A chain per connection, minted right before each run (warm-up, then measurement).
         const mint = async () => {
           const reply = child.waitForLine(/^(\{"refreshTokens".*\})$/);

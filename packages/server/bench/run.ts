@@ -10,15 +10,21 @@ import { source } from './load.js';
 import type { ScenarioResult } from './measure.js';
 import { createFixtures, openMeshyScenarios } from './openmeshy-scenarios.js';
 import { OpenMeshyClient, startOpenMeshy } from './openmeshy.js';
+import { startPostgresCluster } from './postgres-cluster.js';
+import { postgresScenarios } from './postgres-scenarios.js';
 import { Children } from './processes.js';
 import { referenceScenarios } from './reference-scenarios.js';
 import { checkTargets, cpuMicrosPerRequest, formatReport } from './report.js';
 import { NOISY_OTHER_CPU_PERCENT, waitForQuietMachine } from './resources.js';
-import type { Bench, Scenario } from './scenario.js';
+import type { Bench, PostgresBench, Scenario } from './scenario.js';
 import { readSettings, settingsHelp } from './settings.js';
+import { soakScenario } from './soak.js';
 
-/** References first: the report compares OpenMeshy's figures with theirs. */
-const scenarios = [...referenceScenarios, ...openMeshyScenarios];
+/** References first: the report compares OpenMeshy's figures with theirs. The soak run last: it is the longest. */
+const scenarios = [...referenceScenarios, ...openMeshyScenarios, ...postgresScenarios, soakScenario];
+
+/** OpenMeshy processes on the one PostgreSQL database: refresh-pg uses the first, refresh-pg2 both. */
+const POSTGRES_INSTANCES = 2;
 
 /** Busy CPU (% of one core) below which the machine counts as quiet enough to measure on. */
 const QUIET_BELOW_PERCENT = 10;
@@ -34,35 +40,61 @@ async function main(): Promise<void> {
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${scenarios.map((s) => s.id).join(', ')}`);
 
   const children = new Children();
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'openmeshy-bench-'));
+  const workDir = await mkdtemp(path.join(os.tmpdir(), 'openmeshy-bench-'));
+  let postgres: Promise<PostgresBench & { drop(): Promise<void> }> | undefined;
   const cleanUp = async () => {
     await children.stopAll();
-    await rm(dataDir, { recursive: true, force: true });
+    // The servers are gone: the database can be dropped (FORCE ends any connection left).
+    const cluster = await postgres?.catch(() => undefined);
+    await cluster?.drop().catch((error: unknown) => log(`could not drop the bench database: ${String(error)}`));
+    await rm(workDir, { recursive: true, force: true });
   };
-  const interrupted = (signal: NodeJS.Signals) => {
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupted = true;
     log(`${signal}: stopping every child process`);
     void cleanUp().finally(() => process.exit(130));
   };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   try {
     const nodeFlags = settings.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`] : [];
     if (settings.cpuProfileDir) await mkdir(settings.cpuProfileDir, { recursive: true });
-    log(`starting OpenMeshy on a fresh store in ${dataDir}`);
+    const dataDir = path.join(workDir, 'sqlite');
+    log(`starting OpenMeshy on a fresh SQLite store in ${dataDir}`);
     const openmeshy = await startOpenMeshy(children, dataDir, { nodeFlags, jwtAlg: settings.jwtAlg });
     const client = new OpenMeshyClient(openmeshy);
     const fixtures = await createFixtures(client, settings.connections);
-    const bench: Bench = { settings, children, openmeshy, client, fixtures };
+    const startPostgres = async (): Promise<PostgresBench & { drop(): Promise<void> }> => {
+      log(`starting ${POSTGRES_INSTANCES} OpenMeshy processes on a fresh PostgreSQL database (Redis ${settings.redisUrl})`);
+      const cluster = await startPostgresCluster({ children, workDir, adminUrl: settings.postgresAdminUrl, redisUrl: settings.redisUrl, instances: POSTGRES_INSTANCES, jwtAlg: settings.jwtAlg });
+      const clients = cluster.servers.map((server) => new OpenMeshyClient(server));
+      const anonymousUsers = fixtures.anonymousUsers;
+      try {
+        await Promise.all(anonymousUsers.map((username) => clients[0]!.registerAnonymous(username)));
+      } catch (error) {
+        await cluster.drop().catch(() => {});
+        throw error;
+      }
+      return { ...cluster, clients, anonymousUsers };
+    };
+    const bench: Bench = { settings, children, workDir, openmeshy, client, fixtures, postgres: () => (postgres ??= startPostgres()) };
 
     const results: ScenarioResult[] = [];
     const patience = new Patience(settings.patienceSeconds * 1000);
-    for (const scenario of selected) results.push(await runQuietly(scenario, bench, patience));
+    for (const scenario of selected) {
+      const result = await runQuietly(scenario, bench, patience);
+      // Figures of servers stopped mid-run would be wrong: report nothing.
+      if (interrupted) return;
+      results.push(result);
+    }
 
     const checked = checkTargets(results);
     process.stdout.write(`\n${formatReport(results, checked)}\n\n`);
     process.stdout.write(`latency: ${source.p50Ms}; ${source.p99Ms}. req/s: ${source.requestsPerSecond}.\n`);
-    await writeFile(settings.outFile, `${JSON.stringify(resultsDocument(settings, results, checked), null, 2)}\n`);
+    const stores = { sqlite: dataDir, postgres: (await postgres?.catch(() => undefined))?.description ?? null };
+    await writeFile(settings.outFile, `${JSON.stringify(resultsDocument(settings, results, checked, stores), null, 2)}\n`);
     process.stdout.write(`results written to ${settings.outFile}\n`);
   } finally {
     await cleanUp();
@@ -77,7 +109,8 @@ async function main(): Promise<void> {
 async function runQuietly(scenario: Scenario, bench: Bench, patience: Patience): Promise<ScenarioResult> {
   const { settings } = bench;
   let best: ScenarioResult | undefined;
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const attempts = scenario.retryWhenNoisy === false ? 1 : 2;
+  for (let attempt = 0; attempt < attempts; attempt++) {
     if (patience.leftMs > 0) {
       const waitStarted = Date.now();
       await waitForQuietMachine(patience.leftMs, QUIET_BELOW_PERCENT, (busy) =>
@@ -85,7 +118,8 @@ async function runQuietly(scenario: Scenario, bench: Bench, patience: Patience):
       );
       patience.take(Date.now() - waitStarted);
     }
-    log(`${scenario.id}: ${settings.warmupSeconds} s warm-up, ${settings.durationSeconds} s measured, ${settings.connections} connections${attempt ? ' (again)' : ''}`);
+    const seconds = scenario.id === 'soak' ? settings.soakSeconds : settings.durationSeconds;
+    log(`${scenario.id}: warm-up, then ${seconds} s measured, ${settings.connections} connections${attempt ? ' (again)' : ''}`);
     const startedAt = Date.now();
     const result = await scenario.run(bench);
     const { figures, resources } = result;
@@ -111,12 +145,13 @@ class Patience {
   }
 }
 
-function resultsDocument(settings: ReturnType<typeof readSettings>, results: ScenarioResult[], checked: ReturnType<typeof checkTargets>) {
+function resultsDocument(settings: ReturnType<typeof readSettings>, results: ScenarioResult[], checked: ReturnType<typeof checkTargets>, stores: { sqlite: string; postgres: string | null }) {
   return {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryMiB: Math.round(os.totalmem() / 2 ** 20), node: process.version, platform: `${os.platform()} ${os.release()}` },
     versions: { autocannon: packageVersion('autocannon'), 'oidc-provider': packageVersion('oidc-provider') },
-    settings: { connections: settings.connections, durationSeconds: settings.durationSeconds, warmupSeconds: settings.warmupSeconds, jwtAlg: settings.jwtAlg ?? 'server default' },
+    settings: { connections: settings.connections, durationSeconds: settings.durationSeconds, warmupSeconds: settings.warmupSeconds, soakSeconds: settings.soakSeconds, jwtAlg: settings.jwtAlg ?? 'server default' },
+    stores,
     figuresFrom: source,
     results: results.map((result) => ({ ...result, serverCpuMicrosPerRequest: cpuMicrosPerRequest(result) })),
     ratios: checked.ratios,

@@ -1,5 +1,6 @@
 import type { ScenarioResult } from './measure.js';
 import type { OpenMeshy, OpenMeshyClient } from './openmeshy.js';
+import type { PostgresCluster } from './postgres-cluster.js';
 import type { Children } from './processes.js';
 import type { Settings } from './settings.js';
 
@@ -7,9 +8,21 @@ import type { Settings } from './settings.js';
 export interface Bench {
   settings: Settings;
   children: Children;
+  /** The run's temporary folder (removed at the end): data folders of further servers go here. */
+  workDir: string;
+  /** The OpenMeshy child on SQLite that most scenarios measure. */
   openmeshy: OpenMeshy;
   client: OpenMeshyClient;
   fixtures: Fixtures;
+  /** OpenMeshy instances on PostgreSQL and Redis, started by the first scenario that asks for them. */
+  postgres(): Promise<PostgresBench>;
+}
+
+export interface PostgresBench extends PostgresCluster {
+  /** Setup calls, one client per instance. */
+  clients: OpenMeshyClient[];
+  /** Anonymous users, one per connection (registered through the first instance). */
+  anonymousUsers: string[];
 }
 
 export interface Fixtures {
@@ -24,4 +37,6 @@ export interface Fixtures {
 export interface Scenario {
   id: string;
   run(bench: Bench): Promise<ScenarioResult>;
+  /** false: never measured twice, even when other processes disturbed it (the soak run is long). */
+  retryWhenNoisy?: boolean;
 }

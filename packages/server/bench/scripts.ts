@@ -50,3 +50,79 @@ export function bearerGets(path: string, accessTokens: string[]): ConnectionScri
     request: (state) => ({ method: 'GET', path, headers: state.headers }),
   };
 }
+
+/** The requests of the soak run, as its report names them. */
+export type SessionRequest = 'password login' | 'anonymous login' | 'refresh' | 'users/me';
+
+export interface SessionOptions {
+  tokenPath: string;
+  mePath: string;
+  clientId: string;
+  /** Connection i logs in as anonymousUsers[i mod n] ... */
+  anonymousUsers: string[];
+  /** ... or, every `passwordEvery`-th session, as passwordUsers[i mod n]. */
+  passwordUsers: Array<{ username: string; password: string }>;
+  passwordEvery: number;
+  /** API calls after each login, alternately users/me and a refresh. */
+  callsPerSession: number;
+}
+
+interface SessionState {
+  connection: number;
+  sessions: number;
+  /** What the request in flight is. */
+  pending: SessionRequest;
+  refreshToken?: string;
+  accessToken?: string;
+  callsLeft: number;
+}
+
+/**
+ * An app's sessions, one after another on each connection: a login (anonymous, or every
+ * `passwordEvery`-th time with a real password), then users/me and refresh grants by turns, each
+ * refresh carrying the previous response's refresh token, then the next login. Every login starts
+ * a new refresh-token family. A non-2xx answer (an error, counted by the load) starts a new session.
+ */
+export function sessions(options: SessionOptions): ConnectionScript<SessionState> {
+  const { tokenPath, mePath, clientId } = options;
+  return {
+    start: (connection) => ({ connection, sessions: 0, pending: 'anonymous login', callsLeft: 0 }),
+    request(state) {
+      if (!state.refreshToken || !state.accessToken || state.callsLeft === 0) {
+        const i = state.connection;
+        if ((i + state.sessions) % options.passwordEvery === 0) {
+          const user = options.passwordUsers[i % options.passwordUsers.length]!;
+          state.pending = 'password login';
+          return { method: 'POST', path: tokenPath, headers: FORM_HEADERS, body: passwordGrantForm(clientId, user.username, user.password) };
+        }
+        state.pending = 'anonymous login';
+        return { method: 'POST', path: tokenPath, headers: FORM_HEADERS, body: passwordGrantForm(clientId, options.anonymousUsers[i % options.anonymousUsers.length]!, 'nopassword') };
+      }
+      if (state.callsLeft % 2 === 0) {
+        state.pending = 'users/me';
+        return { method: 'GET', path: mePath, headers: { authorization: `Bearer ${state.accessToken}` } };
+      }
+      state.pending = 'refresh';
+      return { method: 'POST', path: tokenPath, headers: FORM_HEADERS, body: refreshGrantForm(clientId, state.refreshToken) };
+    },
+    kind: (state) => state.pending,
+    onResponse(state, status, body) {
+      if (status !== 200) {
+        state.refreshToken = undefined; // a new session, from a new login
+        return;
+      }
+      if (state.pending === 'users/me') {
+        state.callsLeft--;
+        return;
+      }
+      const tokens = JSON.parse(body) as { access_token: string; refresh_token: string };
+      state.accessToken = tokens.access_token;
+      state.refreshToken = tokens.refresh_token;
+      if (state.pending === 'refresh') state.callsLeft--;
+      else {
+        state.sessions++;
+        state.callsLeft = options.callsPerSession;
+      }
+    },
+  };
+}

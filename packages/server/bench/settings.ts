@@ -20,6 +20,11 @@ export interface Settings {
    * for them to go quiet before a scenario and to run once more a scenario they disturbed.
    */
   patienceSeconds: number;
+  /** Seconds the soak run is measured for, after its own warm-up. */
+  soakSeconds: number;
+  /** A PostgreSQL database the run may create its own database from (and drop it). */
+  postgresAdminUrl: string;
+  redisUrl: string;
 }
 
 export const settingsHelp = `Environment:
@@ -30,8 +35,14 @@ export const settingsHelp = `Environment:
   BENCH_OUT=FILE         JSON results file (default: <tmpdir>/openmeshy-bench-results.json)
   BENCH_JWT_ALG=ES256    sign OpenMeshy's access tokens with EdDSA, ES256 or RS256 (default: the server's)
   BENCH_CPU_PROF=DIR     run OpenMeshy under node --cpu-prof, profile written to DIR
-  BENCH_PATIENCE=120     seconds the run may spend waiting for a busy machine to go quiet and
-                         running again scenarios other processes disturbed (0: neither)`;
+  BENCH_PATIENCE=90      seconds the run may spend waiting for a busy machine to go quiet and
+                         running again scenarios other processes disturbed (0: neither)
+  BENCH_SOAK_SECONDS=60  seconds of the soak run (default 20 when BENCH_DURATION is under 10)
+  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres
+                         PostgreSQL for refresh-pg and refresh-pg2: the run creates a database
+                         openmeshy_bench_<random> there and drops it at the end
+  BENCH_REDIS_URL=redis://127.0.0.1:6379
+                         Redis for the PostgreSQL instances' shared counters`;
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const durationSeconds = positive('BENCH_DURATION', env.BENCH_DURATION, 10);
@@ -44,7 +55,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     outFile: path.resolve(env.BENCH_OUT || path.join(os.tmpdir(), 'openmeshy-bench-results.json')),
     jwtAlg: env.BENCH_JWT_ALG || undefined,
     cpuProfileDir: env.BENCH_CPU_PROF ? path.resolve(env.BENCH_CPU_PROF) : undefined,
-    patienceSeconds: positive('BENCH_PATIENCE', env.BENCH_PATIENCE, 120, true),
+    patienceSeconds: positive('BENCH_PATIENCE', env.BENCH_PATIENCE, 90, true),
+    soakSeconds: positive('BENCH_SOAK_SECONDS', env.BENCH_SOAK_SECONDS, durationSeconds < 10 ? 20 : 60),
+    postgresAdminUrl: env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    redisUrl: env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
   };
 }
 
