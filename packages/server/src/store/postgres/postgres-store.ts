@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { usernameKey } from '../../lib/usernames.js';
 import { toAccount, toClient, toFamily, toSigningKey, toUser } from '../rows.js';
@@ -64,7 +65,12 @@ export class PostgresStore implements Store {
 
   private async query(text: string, values: unknown[] = []): Promise<pg.QueryResult> {
     try {
-      return await this.pool.query(text, values);
+      // Named: each pooled connection parses and plans a statement once, not on every call.
+      return await this.pool.query({ name: statementName(text), text, values }).catch((error: unknown) => {
+        // A newer instance migrated the schema under this one's prepared `SELECT *`: run it unprepared.
+        if ((error as { code?: string }).code === '0A000') return this.pool.query(text, values);
+        throw error;
+      });
     } catch (error) {
       if ((error as { code?: string }).code === '23505') throw new UniqueViolation('unique');
       if (isUnavailable(error)) throw new StoreUnavailable(error);
@@ -263,6 +269,17 @@ export class PostgresStore implements Store {
       await insertKey(client, key);
     });
   }
+}
+
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `om_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    statementNames.set(text, name);
+  }
+  return name;
 }
 
 function insertKey(client: pg.PoolClient, key: SigningKey) {
