@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ApiError } from '../errors.js';
 import { usernameKey } from '../lib/usernames.js';
 import type { Account, LoginThrottleSettings } from '../store/types.js';
@@ -54,5 +55,10 @@ export class LoginThrottle {
   }
 }
 
-const userKey = (account: Account, username: string) => `login:${account.id}:u:${usernameKey(username)}`;
+/**
+ * Usernames enter the key as a digest: an attacker's megabyte-long "usernames" cost a fixed 43
+ * characters each in memory or Redis, and no username is stored there in the clear.
+ */
+const userKey = (account: Account, username: string) =>
+  `login:${account.id}:u:${createHash('sha256').update(usernameKey(username)).digest('base64url')}`;
 const ipKey = (account: Account, ip: string) => `login:${account.id}:ip:${ip}`;
