@@ -42,15 +42,17 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     // One line per request, written by our onResponse hook, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,
-    // Slow clients cannot hold a connection forever.
-    requestTimeout: 30_000,
-    connectionTimeout: 30_000,
+    // Slow clients cannot hold a connection forever: a whole request within the timeout, and
+    // an idle socket closed after it too.
+    requestTimeout: config.requestTimeoutSeconds * 1000,
+    connectionTimeout: config.requestTimeoutSeconds * 1000 + 2000,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 500, onMaxParamLength: onMaxParamLength(httpsOnly) },
     clientErrorHandler: clientErrorHandler(httpsOnly),
     // Nothing here depends on Host (the issuer comes from the settings), so HTTP/1.1 without it is
     // answered like any other request instead of with Node's empty 400.
-    http: { requireHostHeader: false },
+    // Node checks request deadlines on this interval (30 s by default, too coarse for short timeouts).
+    http: { requireHostHeader: false, connectionsCheckingInterval: Math.min(1000, config.requestTimeoutSeconds * 500) },
     // A URL that cannot be decoded (`%ff`): our JSON body, never an echo of the path.
     frameworkErrors: (_error, request, reply) => sendApiError(new ApiError('url_malformed'), request, reply.headers(securityHeaderValues(httpsOnly))),
     trustProxy: config.trustProxy,

@@ -18,6 +18,7 @@ export interface Config {
   bodyLimit: number;
   trustProxy: boolean;
   maxConnections: number;
+  requestTimeoutSeconds: number;
   workers: number;
 }
 
@@ -84,6 +85,7 @@ export const settings: Setting<keyof Config>[] = [
       if (raw === 'auto') return Math.max(1, os.availableParallelism());
       return int('workers', 1, 64)(raw);
     } },
+  { key: 'requestTimeoutSeconds', flag: '--request-timeout', env: 'OPENMESHY_REQUEST_TIMEOUT', default: '30', description: 'Seconds a client has to send a whole request (headers and body); slower ones get 408 and are disconnected.', parse: int('request timeout', 1, 3600) },
   { key: 'maxConnections', flag: '--max-connections', env: 'OPENMESHY_MAX_CONNECTIONS', default: '10000', description: 'Most simultaneous TCP connections; more are refused at once.', parse: int('max connections', 1, 1_000_000) },
 ];
 

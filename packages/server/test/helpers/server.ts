@@ -34,6 +34,8 @@ export interface TestServerOptions {
   logLevel?: string;
   databaseUrl?: string;
   redisUrl?: string;
+  /** More `serve` flags, e.g. { '--max-connections': '2' }. */
+  flags?: Record<string, string>;
 }
 
 export const TEST_SECRET = Buffer.alloc(32, 7).toString('base64');
@@ -47,6 +49,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       '--log-level': options.logLevel ?? 'info',
       '--database-url': options.databaseUrl,
       '--redis-url': options.redisUrl,
+      ...options.flags,
     },
     {},
   );
