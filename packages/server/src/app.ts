@@ -50,8 +50,8 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     routerOptions: { maxParamLength: 500, onMaxParamLength: onMaxParamLength(httpsOnly) },
     clientErrorHandler: clientErrorHandler(httpsOnly),
     // Nothing here depends on Host (the issuer comes from the settings), so HTTP/1.1 without it is
-    // answered like any other request instead of with Node's empty 400.
-    // Node checks request deadlines on this interval (30 s by default, too coarse for short timeouts).
+    // answered like any other request instead of with Node's empty 400. Node checks request
+    // deadlines on connectionsCheckingInterval (30 s by default, too coarse for short timeouts).
     http: { requireHostHeader: false, connectionsCheckingInterval: Math.min(1000, config.requestTimeoutSeconds * 500) },
     // A URL that cannot be decoded (`%ff`): our JSON body, never an echo of the path.
     frameworkErrors: (_error, request, reply) => sendApiError(new ApiError('url_malformed'), request, reply.headers(securityHeaderValues(httpsOnly))),
