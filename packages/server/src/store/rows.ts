@@ -62,6 +62,18 @@ export function toFamily(row: Row): RefreshFamily {
   };
 }
 
+const familyColumns = ['id', 'account_id', 'client_id', 'user_id', 'scope', 'generation', 'created_at', 'rotated_at', 'revoked_at', 'revoke_reason'];
+
+/** One SQL for both stores: the family's columns prefixed `f_`, then the user's, NULL when there is none. */
+export const familyWithUserSql = `SELECT ${familyColumns.map((c) => `f.${c} AS f_${c}`).join(', ')}, u.*
+  FROM refresh_families f LEFT JOIN users u ON u.id = f.user_id AND u.account_id = f.account_id
+  WHERE f.id = `;
+
+export function toFamilyWithUser(row: Row): { family: RefreshFamily; user: User | undefined } {
+  const family = toFamily(Object.fromEntries(familyColumns.map((c) => [c, row[`f_${c}`]])));
+  return { family, user: row.id === null || row.id === undefined ? undefined : toUser(row) };
+}
+
 export function toSigningKey(row: Row): SigningKey {
   return {
     kid: str(row.kid),

@@ -159,6 +159,8 @@ export interface Store {
 
   createRefreshFamily(family: RefreshFamily): Promise<void>;
   findRefreshFamily(id: string): Promise<RefreshFamily | undefined>;
+  /** The family and its user (undefined if the user is gone) in one read: the refresh grant's hot path. */
+  findRefreshFamilyWithUser(id: string): Promise<{ family: RefreshFamily; user: User | undefined } | undefined>;
   /**
    * The atomic rotation step: moves the family from `fromGeneration` to `fromGeneration + 1` at
    * `now`, only if it is still at `fromGeneration` and not revoked. Exactly one of any number of

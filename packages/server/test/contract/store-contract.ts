@@ -90,6 +90,18 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
       assert.equal(await store.advanceRefreshFamily(family.id, 0, 6000), false, 'a stale generation never advances');
     });
 
+    test('refresh families: read with their user in one call; a missing user comes back undefined', async () => {
+      const user = makeUser(account.id, 'family_owner');
+      await store.createUser(user);
+      const family = makeFamily(account.id, client.publicKey, user.id);
+      await store.createRefreshFamily(family);
+      assert.deepEqual(await store.findRefreshFamilyWithUser(family.id), { family, user });
+      const orphan = makeFamily(account.id, client.publicKey, 'no-such-user');
+      await store.createRefreshFamily(orphan);
+      assert.deepEqual(await store.findRefreshFamilyWithUser(orphan.id), { family: orphan, user: undefined });
+      assert.equal(await store.findRefreshFamilyWithUser('no-such-family'), undefined);
+    });
+
     test('refresh families: revoked ones never advance; the first revoke reason stays', async () => {
       const family = makeFamily(account.id, client.publicKey, 'u2');
       await store.createRefreshFamily(family);

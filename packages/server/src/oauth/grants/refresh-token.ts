@@ -50,8 +50,9 @@ async function spend(
   requestedScope: string | undefined,
 ): Promise<Spent> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const family = await deps.store.findRefreshFamily(familyId);
-    if (!family) throw new ApiError('refresh_token_unknown');
+    const found = await deps.store.findRefreshFamilyWithUser(familyId);
+    if (!found) throw new ApiError('refresh_token_unknown');
+    const { family, user } = found;
     const now = deps.clock.now();
     const decision = decideRefresh(family, { generation, accountId, clientId }, now, settings);
     if (decision.kind === 'reject') throw new ApiError(decision.code);
@@ -62,7 +63,6 @@ async function spend(
     // Every other refusal comes before the token is spent: a refused request (an inactive user,
     // a wider scope) must not cost the caller its token, or its next honest refresh would look
     // like reuse and end the session.
-    const user = await deps.store.findUserById(accountId, family.userId);
     if (!user) throw new ApiError('refresh_token_unknown');
     if (!user.isActive) throw new ApiError('user_inactive');
     const scope = narrowScope(family.scope.split(' '), requestedScope);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { usernameKey } from '../../lib/usernames.js';
-import { toAccount, toClient, toFamily, toSigningKey, toUser } from '../rows.js';
+import { familyWithUserSql, toAccount, toClient, toFamily, toFamilyWithUser, toSigningKey, toUser } from '../rows.js';
 import {
   StoreUnavailable,
   UniqueViolation,
@@ -225,6 +225,11 @@ export class PostgresStore implements Store {
   async findRefreshFamily(id: string): Promise<RefreshFamily | undefined> {
     const row = (await this.query('SELECT * FROM refresh_families WHERE id = $1', [id])).rows[0];
     return row && toFamily(row);
+  }
+
+  async findRefreshFamilyWithUser(id: string): Promise<{ family: RefreshFamily; user: User | undefined } | undefined> {
+    const row = (await this.query(`${familyWithUserSql}$1`, [id])).rows[0];
+    return row && toFamilyWithUser(row);
   }
 
   async advanceRefreshFamily(id: string, fromGeneration: number, now: number): Promise<boolean> {

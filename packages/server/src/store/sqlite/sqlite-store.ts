@@ -15,7 +15,7 @@ import {
 } from '../types.js';
 import { migrate } from './migrations.js';
 import { prepareStatements, type Statements } from './statements.js';
-import { toAccount, toClient, toFamily, toSigningKey, toUser, type Row } from '../rows.js';
+import { toAccount, toClient, toFamily, toFamilyWithUser, toSigningKey, toUser, type Row } from '../rows.js';
 
 export const SQLITE_FILE = 'openmeshy.sqlite';
 
@@ -156,6 +156,11 @@ export class SqliteStore implements Store {
   async findRefreshFamily(id: string): Promise<RefreshFamily | undefined> {
     const row = this.statements.familyById.get(id) as Row | undefined;
     return row && toFamily(row);
+  }
+
+  async findRefreshFamilyWithUser(id: string): Promise<{ family: RefreshFamily; user: User | undefined } | undefined> {
+    const row = this.statements.familyWithUser.get(id) as Row | undefined;
+    return row && toFamilyWithUser(row);
   }
 
   async advanceRefreshFamily(id: string, fromGeneration: number, now: number): Promise<boolean> {
