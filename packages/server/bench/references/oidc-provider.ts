@@ -1,6 +1,6 @@
 // The peer reference: node-oidc-provider's refresh_token grant, configured as close to OpenMeshy
 // as it goes: rotation on every use (rotateRefreshToken: true, with its reuse detection), JWT
-// access tokens signed with EdDSA (resource indicators, accessTokenFormat 'jwt'), a public client
+// access tokens signed with ES256 like OpenMeshy's default (resource indicators, accessTokenFormat 'jwt'), a public client
 // (token_endpoint_auth_method none), its default in-memory adapter, no ID token (no openid scope).
 // Run as a child of bench/run.js:
 //   node dist/bench/references/oidc-provider.js
@@ -18,7 +18,7 @@ const RESOURCE = 'urn:openmeshy-bench:api';
 const RESOURCE_SCOPE = 'api';
 const DAY = 24 * 60 * 60;
 
-const signingKey = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+const signingKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
 
 const provider = new Provider('http://127.0.0.1', {
   clients: [
@@ -28,10 +28,10 @@ const provider = new Provider('http://127.0.0.1', {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       redirect_uris: ['http://127.0.0.1/callback'],
-      id_token_signed_response_alg: 'EdDSA',
+      id_token_signed_response_alg: 'ES256',
     },
   ],
-  jwks: { keys: [{ ...signingKey, alg: 'EdDSA', use: 'sig', kid: 'bench-ed25519' }] },
+  jwks: { keys: [{ ...signingKey, alg: 'ES256', use: 'sig', kid: 'bench-es256' }] },
   findAccount: (_ctx: unknown, accountId: string) => ({ accountId, claims: () => ({ sub: accountId }) }),
   rotateRefreshToken: true,
   // The same lifetimes as OpenMeshy's defaults (and they silence the "default ttl" notices).
@@ -47,7 +47,7 @@ const provider = new Provider('http://127.0.0.1', {
         audience: RESOURCE,
         accessTokenFormat: 'jwt',
         accessTokenTTL: 3600,
-        jwt: { sign: { alg: 'EdDSA' } },
+        jwt: { sign: { alg: 'ES256' } },
       }),
     },
   },
