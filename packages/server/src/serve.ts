@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Config } from './config.js';
-import { prepareStore, startServer, type RunningServer } from './server.js';
+import { findDemoClient, prepareStore, startServer, type RunningServer } from './server.js';
 
 /**
  * `openmeshy serve`: one process, or with --workers N a node:cluster primary that prepares the
@@ -17,17 +17,16 @@ export async function serve(config: Config): Promise<number> {
     process.disconnect?.();
     return code;
   } else {
-    const demo = await demoLine(server);
+    const demo = demoLine(await findDemoClient(server.store), server.url);
     // One write, so whoever reads the output sees both lines at once.
     process.stdout.write(`OpenMeshy is serving ${server.url}\n${demo}`);
   }
   return stopOnSignal(server);
 }
 
-async function demoLine(server: RunningServer): Promise<string> {
-  const demo = await server.store.findAccountByName('demo');
-  const client = demo && (await server.store.listClients(demo.id))[0];
-  return demo && client ? `  accountName=${demo.name} publicKey=${client.publicKey} baseUrl=${server.url}\n` : '';
+/** The line a person copies: account, public key, base URL. */
+function demoLine(demo: { accountName: string; publicKey: string } | undefined, url: string): string {
+  return demo ? `  accountName=${demo.accountName} publicKey=${demo.publicKey} baseUrl=${url}\n` : '';
 }
 
 function stopOnSignal(server: RunningServer): Promise<number> {
@@ -63,9 +62,8 @@ async function servePrimary(config: Config): Promise<number> {
     }),
   );
   const url = urls[0]!;
-  const demoText = demo ? `  accountName=${demo.accountName} publicKey=${demo.publicKey} baseUrl=${url}\n` : '';
   // The same lines as one process prints: scripts read them.
-  process.stdout.write(`OpenMeshy is serving ${url}\n${demoText}`);
+  process.stdout.write(`OpenMeshy is serving ${url}\n${demoLine(demo, url)}`);
 
   // A worker that crashes is replaced. One that was stopped on purpose (exit 0, or SIGTERM and
   // SIGINT, which supervisors send to every process of the group) is not.

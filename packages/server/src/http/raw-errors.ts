@@ -13,9 +13,20 @@ function errorBody(code: ReasonCode, status?: number): { status: number; body: s
   return { status: finalStatus, body: JSON.stringify({ statusCode: finalStatus, code: error.code, message: error.reason }) };
 }
 
-function headerLines(body: string, httpsOnly: boolean): string[] {
-  const headers = { ...securityHeaderValues(httpsOnly), 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8' };
-  return [...Object.entries(headers).map(([name, value]) => `${name}: ${value}`), `content-length: ${Buffer.byteLength(body)}`, 'connection: close'];
+function errorHeaders(body: string, httpsOnly: boolean): Record<string, string> {
+  return {
+    ...securityHeaderValues(httpsOnly),
+    'cache-control': 'no-store',
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
+    connection: 'close',
+  };
+}
+
+/** A whole HTTP/1.1 response, for handlers that only have the socket. */
+function rawResponse(status: number, body: string, httpsOnly: boolean): string {
+  const headers = Object.entries(errorHeaders(body, httpsOnly)).map(([name, value]) => `${name}: ${value}`);
+  return [`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}`, ...headers, '', body].join('\r\n');
 }
 
 /** Fastify's clientErrorHandler: the request could not even be parsed. */
@@ -28,7 +39,7 @@ export function clientErrorHandler(httpsOnly: boolean) {
         : error.code === 'HPE_HEADER_OVERFLOW'
           ? errorBody('headers_too_large')
           : errorBody('request_malformed');
-    socket.end([`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}`, ...headerLines(body, httpsOnly), '', body].join('\r\n'));
+    socket.end(rawResponse(status, body, httpsOnly));
   };
 }
 
@@ -36,7 +47,7 @@ export function clientErrorHandler(httpsOnly: boolean) {
 export function onMaxParamLength(httpsOnly: boolean) {
   return (_path: string, _req: http.IncomingMessage, res: http.ServerResponse): void => {
     const { status, body } = errorBody('path_too_long');
-    res.writeHead(status, Object.fromEntries(headerLines(body, httpsOnly).map((line) => line.split(': ') as [string, string])));
+    res.writeHead(status, errorHeaders(body, httpsOnly));
     res.end(body);
   };
 }
@@ -47,13 +58,12 @@ export function onMaxParamLength(httpsOnly: boolean) {
  */
 export function answerNodeLevelRequests(server: http.Server, httpsOnly: boolean): void {
   server.on('checkExpectation', (_req: http.IncomingMessage, res: http.ServerResponse) => {
-    const { body } = errorBody('request_malformed');
-    const json = body.replace('"statusCode":400', '"statusCode":417');
-    res.writeHead(417, Object.fromEntries(headerLines(json, httpsOnly).map((line) => line.split(': ') as [string, string])));
-    res.end(json);
+    const { status, body } = errorBody('request_malformed', 417);
+    res.writeHead(status, errorHeaders(body, httpsOnly));
+    res.end(body);
   });
   server.on('connect', (_req: http.IncomingMessage, socket: Socket) => {
-    const { body } = errorBody('method_not_allowed');
-    socket.end([`HTTP/1.1 405 ${http.STATUS_CODES[405]}`, ...headerLines(body, httpsOnly), '', body].join('\r\n'));
+    const { status, body } = errorBody('method_not_allowed');
+    socket.end(rawResponse(status, body, httpsOnly));
   });
 }

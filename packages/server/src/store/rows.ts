@@ -64,10 +64,15 @@ export function toFamily(row: Row): RefreshFamily {
 
 const familyColumns = ['id', 'account_id', 'client_id', 'user_id', 'scope', 'generation', 'created_at', 'rotated_at', 'revoked_at', 'revoke_reason'];
 
-/** One SQL for both stores: the family's columns prefixed `f_`, then the user's, NULL when there is none. */
-export const familyWithUserSql = `SELECT ${familyColumns.map((c) => `f.${c} AS f_${c}`).join(', ')}, u.*
-  FROM refresh_families f LEFT JOIN users u ON u.id = f.user_id AND u.account_id = f.account_id
-  WHERE f.id = `;
+/**
+ * One SQL for both stores, given the dialect's placeholder (`?` or `$1`): the family's columns
+ * prefixed `f_`, then the user's, NULL when there is none.
+ */
+export function familyWithUserSql(placeholder: string): string {
+  return `SELECT ${familyColumns.map((c) => `f.${c} AS f_${c}`).join(', ')}, u.*
+    FROM refresh_families f LEFT JOIN users u ON u.id = f.user_id AND u.account_id = f.account_id
+    WHERE f.id = ${placeholder}`;
+}
 
 export function toFamilyWithUser(row: Row): { family: RefreshFamily; user: User | undefined } {
   const family = toFamily(Object.fromEntries(familyColumns.map((c) => [c, row[`f_${c}`]])));

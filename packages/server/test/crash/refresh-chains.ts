@@ -206,3 +206,16 @@ async function checkChain(url: string, clientId: string, chain: Chain, i: number
   }
   return !live;
 }
+
+/** Starts the server again on the same store, checks every chain, and stops it cleanly. */
+export async function restartAndCheckChains(env: NodeJS.ProcessEnv, clientId: string, chains: Chain[], diagnostic: (message: string) => void): Promise<void> {
+  const second = startServe(['--port', '0'], env);
+  const { url } = await second.ready;
+  try {
+    const { committedInFlight } = await checkChains(url, clientId, chains);
+    diagnostic(`${committedInFlight} of the refreshes in flight at the kill had been committed`);
+  } finally {
+    second.child.kill('SIGTERM');
+  }
+  assert.equal(await second.exited, 0);
+}

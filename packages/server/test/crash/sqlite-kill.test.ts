@@ -4,8 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { startServe } from '../helpers/cli.js';
-import { checkChains, killDuringRefreshes, prepareAccount } from './refresh-chains.js';
+import { killDuringRefreshes, prepareAccount, restartAndCheckChains } from './refresh-chains.js';
 
 /** SQLite's own consistency check of the store file, opened read-only with nothing else open. */
 function integrityCheck(data: string): unknown {
@@ -28,14 +27,6 @@ test('SIGKILL during a refresh storm on SQLite: after a restart no received toke
   // The file as the crash left it (WAL and all) is consistent before anything repairs it.
   assert.deepEqual(integrityCheck(data), [{ integrity_check: 'ok' }]);
 
-  const second = startServe(['--port', '0'], env);
-  const { url } = await second.ready;
-  try {
-    const { committedInFlight } = await checkChains(url, clientId, chains);
-    t.diagnostic(`${committedInFlight} of the refreshes in flight at the kill had been committed`);
-  } finally {
-    second.child.kill('SIGTERM');
-  }
-  assert.equal(await second.exited, 0);
+  await restartAndCheckChains(env, clientId, chains, (message) => t.diagnostic(message));
   assert.deepEqual(integrityCheck(data), [{ integrity_check: 'ok' }]);
 });

@@ -228,7 +228,7 @@ export class PostgresStore implements Store {
   }
 
   async findRefreshFamilyWithUser(id: string): Promise<{ family: RefreshFamily; user: User | undefined } | undefined> {
-    const row = (await this.query(`${familyWithUserSql}$1`, [id])).rows[0];
+    const row = (await this.query(familyWithUserQuery, [id])).rows[0];
     return row && toFamilyWithUser(row);
   }
 
@@ -275,6 +275,8 @@ export class PostgresStore implements Store {
     });
   }
 }
+
+const familyWithUserQuery = familyWithUserSql('$1');
 
 const statementNames = new Map<string, string>();
 

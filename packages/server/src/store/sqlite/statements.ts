@@ -31,7 +31,7 @@ export function prepareStatements(db: Database.Database): Record<StatementName, 
     insertFamily: db.prepare(`INSERT INTO refresh_families (id, account_id, client_id, user_id, scope, generation,
       created_at, rotated_at, revoked_at, revoke_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     familyById: db.prepare('SELECT * FROM refresh_families WHERE id = ?'),
-    familyWithUser: db.prepare(`${familyWithUserSql}?`),
+    familyWithUser: db.prepare(familyWithUserSql('?')),
     advanceFamily: db.prepare(`UPDATE refresh_families SET generation = generation + 1, rotated_at = ?
       WHERE id = ? AND generation = ? AND revoked_at IS NULL`),
     revokeFamily: db.prepare('UPDATE refresh_families SET revoked_at = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL'),
