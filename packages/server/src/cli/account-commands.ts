@@ -1,6 +1,6 @@
 import { AccountNameError, createAccount, newClient } from '../domain/accounts.js';
 import type { Account, AccountSettings, Client, ClientSettings, LoginThrottleSettings, RecoveryMethod, Store } from '../store/types.js';
-import { onOff, output, seconds, UsageError } from './usage.js';
+import { count, onOff, output, seconds, UsageError } from './usage.js';
 
 type Options = Record<string, string | boolean | undefined>;
 
@@ -78,7 +78,7 @@ function applyAccountOptions(current: AccountSettings, options: Options): Accoun
     next.recovery = recovery as RecoveryMethod;
   }
   const limit = str('api-limit');
-  if (limit) next.apiRequestLimit = limit === 'unlimited' ? null : seconds('--api-limit', limit, 1);
+  if (limit) next.apiRequestLimit = limit === 'unlimited' ? null : count('--api-limit', limit, 1);
   const cors = str('cors-origins');
   if (cors !== undefined) next.corsOrigins = parseOrigins(cors);
   const window = str('api-window');
@@ -87,22 +87,22 @@ function applyAccountOptions(current: AccountSettings, options: Options): Accoun
   return next;
 }
 
-const throttleFlags: [string, keyof LoginThrottleSettings, number][] = [
-  ['login-free-failures', 'freeFailures', 0],
-  ['login-max-backoff', 'maxBackoffSeconds', 1],
-  ['login-lock-failures', 'lockFailures', 1],
-  ['login-lock-seconds', 'lockSeconds', 1],
-  ['login-ip-free-failures', 'ipFreeFailures', 0],
-  ['login-ip-lock-failures', 'ipLockFailures', 1],
+const throttleFlags: [string, keyof LoginThrottleSettings, number, typeof count][] = [
+  ['login-free-failures', 'freeFailures', 0, count],
+  ['login-max-backoff', 'maxBackoffSeconds', 1, seconds],
+  ['login-lock-failures', 'lockFailures', 1, count],
+  ['login-lock-seconds', 'lockSeconds', 1, seconds],
+  ['login-ip-free-failures', 'ipFreeFailures', 0, count],
+  ['login-ip-lock-failures', 'ipLockFailures', 1, count],
 ];
 
 export const throttleFlagNames = throttleFlags.map(([flag]) => flag);
 
 function applyThrottleOptions(current: LoginThrottleSettings, str: (name: string) => string | undefined): LoginThrottleSettings {
   const next = { ...current };
-  for (const [flag, key, min] of throttleFlags) {
+  for (const [flag, key, min, parse] of throttleFlags) {
     const raw = str(flag);
-    if (raw) next[key] = seconds(`--${flag}`, raw, min);
+    if (raw) next[key] = parse(`--${flag}`, raw, min);
   }
   return next;
 }

@@ -11,9 +11,18 @@ export function onOff(name: string, raw: string): boolean {
   throw new UsageError(`${name} must be on or off, got "${raw}"`);
 }
 
-export function seconds(name: string, raw: string, min = 0): number {
-  if (!/^\d+$/.test(raw)) throw new UsageError(`${name} must be a whole number of seconds, got "${raw}"`);
+function wholeNumber(name: string, raw: string, min: number, max: number, unit: string): number {
+  if (!/^\d+$/.test(raw)) throw new UsageError(`${name} must be a whole number${unit ? ` of ${unit}` : ''}, got "${raw}"`);
   const value = Number(raw);
-  if (value < min || value > 10 * 365 * 86400) throw new UsageError(`${name} must be between ${min} and ${10 * 365 * 86400} seconds`);
+  if (value < min || value > max) throw new UsageError(`${name} must be between ${min} and ${max}${unit ? ` ${unit}` : ''}`);
   return value;
+}
+
+export function seconds(name: string, raw: string, min = 0): number {
+  return wholeNumber(name, raw, min, 10 * 365 * 86400, 'seconds');
+}
+
+/** A number of requests or failures. */
+export function count(name: string, raw: string, min = 0): number {
+  return wholeNumber(name, raw, min, 1_000_000_000, '');
 }
