@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { settings } from '../../src/config.js';
 import { runCli } from '../helpers/cli.js';
+import { createTestDatabase } from '../helpers/postgres.js';
 
 describe('CLI: accounts and clients', () => {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'openmeshy-cli-'));
@@ -73,6 +74,34 @@ describe('CLI: accounts and clients', () => {
   test('unknown commands and flags exit 2', () => {
     assert.equal(runCli(['frobnicate', '--data', data]).status, 2);
     assert.equal(runCli(['account', 'list', '--colour', '--data', data]).status, 2);
+  });
+});
+
+describe('CLI: migrate', () => {
+  test('migrate prepares an empty SQLite store and says so', () => {
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'openmeshy-migrate-'));
+    try {
+      const result = runCli(['migrate', '--json', '--data', data]);
+      assert.equal(result.status, 0, result.stderr);
+      assert.deepEqual(JSON.parse(result.stdout), { migrated: true });
+      assert.ok(fs.existsSync(path.join(data, 'openmeshy.sqlite')));
+      assert.deepEqual(JSON.parse(runCli(['account', 'list', '--json', '--data', data]).stdout), []);
+    } finally {
+      fs.rmSync(data, { recursive: true, force: true });
+    }
+  });
+
+  test('migrate prepares an empty PostgreSQL database, twice without harm', async () => {
+    const database = await createTestDatabase();
+    try {
+      for (let i = 0; i < 2; i++) {
+        const result = runCli(['migrate', '--json'], { DATABASE_URL: database.url });
+        assert.equal(result.status, 0, result.stderr);
+      }
+      assert.deepEqual(JSON.parse(runCli(['account', 'list', '--json'], { DATABASE_URL: database.url }).stdout), []);
+    } finally {
+      await database.drop();
+    }
   });
 });
 

@@ -100,3 +100,25 @@ describe('login throttling is shared by instances through Redis', () => {
     assert.equal((await get(`${a.url}/healthz`)).status, 200);
   });
 });
+
+describe('behind a proxy (--trust-proxy on) the client IP comes from X-Forwarded-For', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer({ flags: { '--trust-proxy': 'on' } });
+    await t.setAccountSettings({ loginThrottle: { ...defaultAccountSettings.loginThrottle, ipFreeFailures: 2 } });
+  });
+  after(() => t.close());
+
+  const guessFrom = (ip: string, username: string) =>
+    fetch(`${t.base}/connect/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': ip },
+      body: new URLSearchParams({ client_id: t.publicKey, grant_type: 'password', username, password: 'guess' }),
+    });
+
+  test('one forwarded address is throttled across usernames; another is not', async () => {
+    for (let i = 0; i < 3; i++) assert.equal((await guessFrom('203.0.113.7', `nobody-${i}`)).status, 400);
+    assert.equal((await guessFrom('203.0.113.7', 'nobody-else')).status, 429);
+    assert.equal((await guessFrom('203.0.113.8', 'nobody-else')).status, 400);
+  });
+});
