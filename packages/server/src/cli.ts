@@ -31,6 +31,9 @@ Commands:
 Every command takes --json for machine-readable output and the store settings:
 ${settingsHelp(storeSettingKeys)}
 
+A public key that starts with "-" (made by an older OpenMeshy) goes after "--":
+  openmeshy client set --reuse-grace 0 -- -AbC...
+
 Run "openmeshy serve --help" for the server's settings.`;
 
 const commandOptions = {

@@ -15,7 +15,13 @@ export function isObjectId(value: string): boolean {
   return /^[0-9a-f]{24}$/.test(value);
 }
 
-/** A client's public key: 128 random bits, URL-safe, easy to copy. */
+/**
+ * A client's public key: 128 random bits, URL-safe, easy to copy. A key never starts with "-", which
+ * a command line would read as an option (`openmeshy client set -Xy…` fails), so those are drawn again.
+ */
 export function newPublicKey(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const key = randomBytes(16).toString('base64url');
+    if (!key.startsWith('-')) return key;
+  }
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { after, describe, test } from 'node:test';
 import { settings } from '../../src/config.js';
 import { runCli } from '../helpers/cli.js';
@@ -61,6 +62,18 @@ describe('CLI: accounts and clients', () => {
     assert.equal(runCli(['account', 'set', 'shop', '--recovery', 'carrier-pigeon', '--data', data]).status, 2);
     assert.equal(runCli(['client', 'set', key, '--reuse-grace', 'soon', '--data', data]).status, 2);
     assert.equal(runCli(['account', 'set', 'shop', '--cors-origins', 'not a url', '--data', data]).status, 2);
+  });
+
+  test('a public key that starts with "-" (from an older version) is reached after "--"', () => {
+    const created = JSON.parse(runCli(['client', 'create', 'shop', '--json', '--data', data]).stdout);
+    const dashKey = `-${created.publicKey.slice(1)}`;
+    const db = new Database(path.join(data, 'openmeshy.sqlite'));
+    db.prepare('UPDATE clients SET public_key = ? WHERE public_key = ?').run(dashKey, created.publicKey);
+    db.close();
+    const result = runCli(['client', 'set', '--json', '--reuse-grace', '5', '--data', data, '--', dashKey]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).publicKey, dashKey);
+    assert.equal(JSON.parse(result.stdout).settings.refreshTokenReuseGraceSeconds, 5);
   });
 
   test('keys list shows one signing key after rotate', () => {
