@@ -1,4 +1,4 @@
-import type { Account, Client, User } from '../store/types.js';
+import type { Account, Client, TokenSubject } from '../store/types.js';
 import { signAccessToken } from './access-tokens.js';
 import { encodeRefreshToken } from './refresh-tokens.js';
 import type { OAuthDeps, TokenResponse } from './token-context.js';
@@ -6,7 +6,7 @@ import type { OAuthDeps, TokenResponse } from './token-context.js';
 /** Builds the token response: a fresh access token with the user's current claims, and the refresh token if any. */
 export async function issueTokens(
   deps: OAuthDeps,
-  grant: { account: Account; client: Client; user: User; scope: string[]; refresh?: { familyId: string; generation: number } },
+  grant: { account: Account; client: Client; user: TokenSubject; scope: string[]; refresh?: { familyId: string; generation: number } },
 ): Promise<TokenResponse> {
   const nowSeconds = Math.floor(deps.clock.now() / 1000);
   const lifetime = grant.client.settings.accessTokenLifetimeSeconds;

@@ -1,5 +1,5 @@
 import { defaultAccountSettings, defaultClientSettings } from '../domain/defaults.js';
-import type { Account, Client, RefreshFamily, SigningKey, User } from './types.js';
+import type { Account, Client, RefreshFamily, SigningKey, TokenSubject, User } from './types.js';
 
 export type Row = Record<string, unknown>;
 
@@ -62,21 +62,41 @@ export function toFamily(row: Row): RefreshFamily {
   };
 }
 
-const familyColumns = ['id', 'account_id', 'client_id', 'user_id', 'scope', 'generation', 'created_at', 'rotated_at', 'revoked_at', 'revoke_reason'];
+/** The refresh grant's read, column by column: the family's, then its user's (NULLs when there is none). */
+const familyWithSubjectColumns = [
+  'f.account_id', 'f.client_id', 'f.user_id', 'f.scope', 'f.generation', 'f.created_at', 'f.rotated_at', 'f.revoked_at', 'f.revoke_reason',
+  'u.id', 'u.username', 'u.first_name', 'u.last_name', 'u.is_active', 'u.roles',
+];
 
 /**
- * One SQL for both stores, given the dialect's placeholder (`?` or `$1`): the family's columns
- * prefixed `f_`, then the user's, NULL when there is none.
+ * One SQL for both stores, given the dialect's placeholder (`?` or `$1`). Its rows are read as
+ * arrays (better-sqlite3's raw mode, pg's rowMode 'array'): on the hottest read, building an object
+ * per row with named properties cost more than the query.
  */
-export function familyWithUserSql(placeholder: string): string {
-  return `SELECT ${familyColumns.map((c) => `f.${c} AS f_${c}`).join(', ')}, u.*
+export function familyWithSubjectSql(placeholder: string): string {
+  return `SELECT ${familyWithSubjectColumns.join(', ')}
     FROM refresh_families f LEFT JOIN users u ON u.id = f.user_id AND u.account_id = f.account_id
     WHERE f.id = ${placeholder}`;
 }
 
-export function toFamilyWithUser(row: Row): { family: RefreshFamily; user: User | undefined } {
-  const family = toFamily(Object.fromEntries(familyColumns.map((c) => [c, row[`f_${c}`]])));
-  return { family, user: row.id === null || row.id === undefined ? undefined : toUser(row) };
+export function toFamilyWithSubject(id: string, v: unknown[]): { family: RefreshFamily; user: TokenSubject | undefined } {
+  const family: RefreshFamily = {
+    id,
+    accountId: str(v[0]),
+    clientId: str(v[1]),
+    userId: str(v[2]),
+    scope: str(v[3]),
+    generation: num(v[4]),
+    createdAt: num(v[5]),
+    rotatedAt: num(v[6]),
+    revokedAt: optNum(v[7]),
+    revokeReason: optStr(v[8]),
+  };
+  if (v[9] === null || v[9] === undefined) return { family, user: undefined };
+  return {
+    family,
+    user: { id: str(v[9]), username: str(v[10]), firstName: optStr(v[11]), lastName: optStr(v[12]), isActive: bool(v[13]), roles: json(v[14]) },
+  };
 }
 
 export function toSigningKey(row: Row): SigningKey {

@@ -86,6 +86,9 @@ export interface User {
   lastAccessed: number | null;
 }
 
+/** What an access token says of its user, and whether the user may still have one. */
+export type TokenSubject = Pick<User, 'id' | 'username' | 'firstName' | 'lastName' | 'isActive' | 'roles'>;
+
 /**
  * One login's chain of refresh tokens. Tokens are not stored at all: the current one is derived
  * from (id, generation) under the server secret, so the store holds nothing a thief could present.
@@ -159,8 +162,11 @@ export interface Store {
 
   createRefreshFamily(family: RefreshFamily): Promise<void>;
   findRefreshFamily(id: string): Promise<RefreshFamily | undefined>;
-  /** The family and its user (undefined if the user is gone) in one read: the refresh grant's hot path. */
-  findRefreshFamilyWithUser(id: string): Promise<{ family: RefreshFamily; user: User | undefined } | undefined>;
+  /**
+   * The family and what a token needs of its user (undefined if the user is gone), in one read of
+   * only those columns: the refresh grant's hot path.
+   */
+  findRefreshFamilyWithSubject(id: string): Promise<{ family: RefreshFamily; user: TokenSubject | undefined } | undefined>;
   /**
    * The atomic rotation step: moves the family from `fromGeneration` to `fromGeneration + 1` at
    * `now`, only if it is still at `fromGeneration` and not revoked. Exactly one of any number of

@@ -90,16 +90,23 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
       assert.equal(await store.advanceRefreshFamily(family.id, 0, 6000), false, 'a stale generation never advances');
     });
 
-    test('refresh families: read with their user in one call; a missing user comes back undefined', async () => {
-      const user = makeUser(account.id, 'family_owner');
+    test('refresh families: read with what a token needs of their user in one call; a missing user comes back undefined', async () => {
+      const user = { ...makeUser(account.id, 'family_owner'), firstName: 'Ada' };
       await store.createUser(user);
       const family = makeFamily(account.id, client.publicKey, user.id);
       await store.createRefreshFamily(family);
-      assert.deepEqual(await store.findRefreshFamilyWithUser(family.id), { family, user });
+      const subject = { id: user.id, username: user.username, firstName: 'Ada', lastName: null, isActive: true, roles: user.roles };
+      assert.deepEqual(await store.findRefreshFamilyWithSubject(family.id), { family, user: subject });
+      await store.revokeRefreshFamily(family.id, 'test', 7000);
+      await store.setUserActive(account.id, user.id, false);
+      assert.deepEqual(await store.findRefreshFamilyWithSubject(family.id), {
+        family: { ...family, revokedAt: 7000, revokeReason: 'test' },
+        user: { ...subject, isActive: false },
+      });
       const orphan = makeFamily(account.id, client.publicKey, 'no-such-user');
       await store.createRefreshFamily(orphan);
-      assert.deepEqual(await store.findRefreshFamilyWithUser(orphan.id), { family: orphan, user: undefined });
-      assert.equal(await store.findRefreshFamilyWithUser('no-such-family'), undefined);
+      assert.deepEqual(await store.findRefreshFamilyWithSubject(orphan.id), { family: orphan, user: undefined });
+      assert.equal(await store.findRefreshFamilyWithSubject('no-such-family'), undefined);
     });
 
     test('refresh families: revoked ones never advance; the first revoke reason stays', async () => {

@@ -1,5 +1,5 @@
 import { ApiError } from '../../errors.js';
-import type { ClientSettings, RefreshFamily, User } from '../../store/types.js';
+import type { ClientSettings, RefreshFamily, TokenSubject } from '../../store/types.js';
 import { issueTokens } from '../issue-tokens.js';
 import { decodeRefreshToken } from '../refresh-tokens.js';
 import { decideRefresh } from '../rotation.js';
@@ -35,7 +35,7 @@ export const refreshTokenGrant: Grant = {
 interface Spent {
   /** The family as it stands after, with the generation to hand out. */
   family: RefreshFamily;
-  user: User;
+  user: TokenSubject;
   scope: string[];
 }
 
@@ -50,7 +50,7 @@ async function spend(
   requestedScope: string | undefined,
 ): Promise<Spent> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const found = await deps.store.findRefreshFamilyWithUser(familyId);
+    const found = await deps.store.findRefreshFamilyWithSubject(familyId);
     if (!found) throw new ApiError('refresh_token_unknown');
     const { family, user } = found;
     const now = deps.clock.now();

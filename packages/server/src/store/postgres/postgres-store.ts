@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { usernameKey } from '../../lib/usernames.js';
-import { familyWithUserSql, toAccount, toClient, toFamily, toFamilyWithUser, toSigningKey, toUser } from '../rows.js';
+import { familyWithSubjectSql, toAccount, toClient, toFamily, toFamilyWithSubject, toSigningKey, toUser } from '../rows.js';
 import {
   StoreUnavailable,
   UniqueViolation,
@@ -12,6 +12,7 @@ import {
   type RefreshFamily,
   type SigningKey,
   type Store,
+  type TokenSubject,
   type User,
 } from '../types.js';
 import { migrate } from './migrations.js';
@@ -63,12 +64,14 @@ export class PostgresStore implements Store {
     return store;
   }
 
-  private async query(text: string, values: unknown[] = []): Promise<pg.QueryResult> {
+  private async query(text: string, values: unknown[] = [], rowMode?: 'array'): Promise<pg.QueryResult> {
     try {
       // Named: each pooled connection parses and plans a statement once, not on every call.
-      return await this.pool.query({ name: statementName(text), text, values }).catch((error: unknown) => {
+      // pg types rowMode only on the array overload; the driver takes it on any query config.
+      const config = { name: statementName(text), text, values, rowMode } as pg.QueryConfig;
+      return await this.pool.query(config).catch((error: unknown) => {
         // A newer instance migrated the schema under this one's prepared `SELECT *`: run it unprepared.
-        if ((error as { code?: string }).code === '0A000') return this.pool.query(text, values);
+        if ((error as { code?: string }).code === '0A000') return this.pool.query({ ...config, name: undefined });
         throw error;
       });
     } catch (error) {
@@ -227,9 +230,9 @@ export class PostgresStore implements Store {
     return row && toFamily(row);
   }
 
-  async findRefreshFamilyWithUser(id: string): Promise<{ family: RefreshFamily; user: User | undefined } | undefined> {
-    const row = (await this.query(familyWithUserQuery, [id])).rows[0];
-    return row && toFamilyWithUser(row);
+  async findRefreshFamilyWithSubject(id: string): Promise<{ family: RefreshFamily; user: TokenSubject | undefined } | undefined> {
+    const row = (await this.query(familyWithSubjectQuery, [id], 'array')).rows[0] as unknown[] | undefined;
+    return row && toFamilyWithSubject(id, row);
   }
 
   async advanceRefreshFamily(id: string, fromGeneration: number, now: number): Promise<boolean> {
@@ -276,7 +279,7 @@ export class PostgresStore implements Store {
   }
 }
 
-const familyWithUserQuery = familyWithUserSql('$1');
+const familyWithSubjectQuery = familyWithSubjectSql('$1');
 
 const statementNames = new Map<string, string>();
 

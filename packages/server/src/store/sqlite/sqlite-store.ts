@@ -11,11 +11,12 @@ import {
   type RefreshFamily,
   type SigningKey,
   type Store,
+  type TokenSubject,
   type User,
 } from '../types.js';
 import { migrate } from './migrations.js';
 import { prepareStatements, type Statements } from './statements.js';
-import { toAccount, toClient, toFamily, toFamilyWithUser, toSigningKey, toUser, type Row } from '../rows.js';
+import { toAccount, toClient, toFamily, toFamilyWithSubject, toSigningKey, toUser, type Row } from '../rows.js';
 
 export const SQLITE_FILE = 'openmeshy.sqlite';
 
@@ -158,9 +159,9 @@ export class SqliteStore implements Store {
     return row && toFamily(row);
   }
 
-  async findRefreshFamilyWithUser(id: string): Promise<{ family: RefreshFamily; user: User | undefined } | undefined> {
-    const row = this.statements.familyWithUser.get(id) as Row | undefined;
-    return row && toFamilyWithUser(row);
+  async findRefreshFamilyWithSubject(id: string): Promise<{ family: RefreshFamily; user: TokenSubject | undefined } | undefined> {
+    const row = this.statements.familyWithSubject.get(id) as unknown[] | undefined;
+    return row && toFamilyWithSubject(id, row);
   }
 
   async advanceRefreshFamily(id: string, fromGeneration: number, now: number): Promise<boolean> {

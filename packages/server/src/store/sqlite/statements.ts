@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
-import { familyWithUserSql } from '../rows.js';
+import { familyWithSubjectSql } from '../rows.js';
 
 type StatementName =
   | 'ping' | 'insertAccount' | 'accountByName' | 'listAccounts' | 'updateAccountSettings' | 'insertClient' | 'clientByKey'
   | 'listClients' | 'updateClientSettings' | 'insertUser' | 'userByKey' | 'userById' | 'setUserActive' | 'touchUser'
-  | 'insertFamily' | 'familyById' | 'familyWithUser' | 'advanceFamily' | 'revokeFamily' | 'revokeUserFamilies' | 'listKeys' | 'retireKeys' | 'insertKey';
+  | 'insertFamily' | 'familyById' | 'familyWithSubject' | 'advanceFamily' | 'revokeFamily' | 'revokeUserFamilies' | 'listKeys' | 'retireKeys' | 'insertKey';
 
 export type Statements = Record<StatementName, Database.Statement>;
 
@@ -31,7 +31,7 @@ export function prepareStatements(db: Database.Database): Record<StatementName, 
     insertFamily: db.prepare(`INSERT INTO refresh_families (id, account_id, client_id, user_id, scope, generation,
       created_at, rotated_at, revoked_at, revoke_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     familyById: db.prepare('SELECT * FROM refresh_families WHERE id = ?'),
-    familyWithUser: db.prepare(familyWithUserSql('?')),
+    familyWithSubject: db.prepare(familyWithSubjectSql('?')).raw(true),
     advanceFamily: db.prepare(`UPDATE refresh_families SET generation = generation + 1, rotated_at = ?
       WHERE id = ? AND generation = ? AND revoked_at IS NULL`),
     revokeFamily: db.prepare('UPDATE refresh_families SET revoked_at = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL'),
