@@ -1,13 +1,14 @@
-import { randomUUID, sign, verify, type KeyObject } from 'node:crypto';
+import { randomUUID, verify, type KeyObject } from 'node:crypto';
 import type { JwtAlgorithm, LoadedKey } from './signing-keys.js';
+import { SigningThread } from './signing-thread.js';
+import type { SignKey } from './signing-worker.js';
 
 /**
  * JWT access tokens (RFC 9068 profile), signed and verified with node:crypto directly.
- * Signing runs on libuv's thread pool (crypto.sign with a callback): that takes ~30 µs of ES256
- * off the event loop, and the pool is free for it because passwords hash on their own
- * low-priority worker threads, not on the pool (when argon2 shared it, one signature waited
- * ~5 ms for a thread). Verification stays inline and is cached (verified-token-cache.ts).
- * Verification accepts exactly one shape: our header, our algorithm for the named key.
+ * Signing runs on a thread of its own (signing-thread.ts), which takes ~25 µs of ES256 a token off
+ * the event loop; passwords hash on other, low-priority threads, so a signature never waits
+ * behind a hash. Verification stays inline and is cached (verified-token-cache.ts), and accepts
+ * exactly one shape: our header, our algorithm for the named key.
  */
 export const ACCESS_TOKEN_AUDIENCE = 'meshy.api';
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -38,19 +39,25 @@ function signatureParams(alg: JwtAlgorithm): { digest: string | null; dsaEncodin
   return { digest: 'sha256' };
 }
 
+const signingThread = new SigningThread();
+const signKeys = new WeakMap<LoadedKey, SignKey>();
+
+function signKeyOf(key: LoadedKey): SignKey {
+  let signKey = signKeys.get(key);
+  if (!signKey) {
+    signKey = { kid: key.kid, ...signatureParams(key.alg), privateKey: key.privateKey };
+    signKeys.set(key, signKey);
+  }
+  return signKey;
+}
+
 export async function signAccessToken(key: LoadedKey, claims: Omit<AccessTokenClaims, 'jti' | 'aud'>): Promise<string> {
   const header = Buffer.from(JSON.stringify({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYPE })).toString('base64url');
   const payload = Buffer.from(
     JSON.stringify({ ...claims, aud: ACCESS_TOKEN_AUDIENCE, jti: randomUUID() }),
   ).toString('base64url');
   const input = `${header}.${payload}`;
-  const { digest, dsaEncoding } = signatureParams(key.alg);
-  const signature = await new Promise<Buffer>((resolve, reject) =>
-    sign(digest, Buffer.from(input), dsaEncoding ? { key: key.privateKey, dsaEncoding } : key.privateKey, (error, result) =>
-      error ? reject(error) : resolve(result),
-    ),
-  );
-  return `${input}.${signature.toString('base64url')}`;
+  return `${input}.${await signingThread.sign(signKeyOf(key), input)}`;
 }
 
 export type VerifyResult = { ok: true; claims: AccessTokenClaims } | { ok: false; why: string };
