@@ -34,7 +34,7 @@ export interface StartOptions {
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
-  const store = await openStore(config);
+  const store = await openStore(config, { serving: true });
   let limits: LimitStore | undefined;
   try {
     const secret = loadServerSecret(config.data, { shared: config.databaseUrl !== undefined }, options.env ?? process.env);

@@ -3,8 +3,11 @@ import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './types.js';
 
-/** Picks the store from the settings: PostgreSQL when DATABASE_URL is set, else SQLite in the data folder. */
-export async function openStore(config: Pick<Config, 'data' | 'databaseUrl' | 'databasePoolSize'>): Promise<Store> {
+/**
+ * Picks the store from the settings: PostgreSQL when DATABASE_URL is set, else SQLite in the data
+ * folder. `serving`: the store of a running server, which checkpoints SQLite in the background.
+ */
+export async function openStore(config: Pick<Config, 'data' | 'databaseUrl' | 'databasePoolSize'>, options: { serving?: boolean } = {}): Promise<Store> {
   if (config.databaseUrl) return PostgresStore.open(config.databaseUrl, config.databasePoolSize);
-  return SqliteStore.open(config.data);
+  return SqliteStore.open(config.data, { backgroundCheckpoints: options.serving });
 }

@@ -15,6 +15,7 @@ import {
   type User,
 } from '../types.js';
 import { migrate } from './migrations.js';
+import { BackgroundCheckpointer, SERVING_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { toAccount, toClient, toFamily, toFamilyWithSubject, toSigningKey, toUser, type Row } from '../rows.js';
 
@@ -28,19 +29,29 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly statements: Statements;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly checkpointer: BackgroundCheckpointer | undefined,
+  ) {
     this.statements = prepareStatements(db);
   }
 
-  static open(dataDir: string): SqliteStore {
+  /** `backgroundCheckpoints`: for a server, WAL checkpoints on a thread of their own (checkpointer.ts). */
+  static open(dataDir: string, options: { backgroundCheckpoints?: boolean } = {}): SqliteStore {
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const db = new Database(path.join(dataDir, SQLITE_FILE));
+    const file = path.join(dataDir, SQLITE_FILE);
+    const db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     migrate(db);
-    return new SqliteStore(db);
+    let checkpointer: BackgroundCheckpointer | undefined;
+    if (options.backgroundCheckpoints) {
+      db.pragma(`wal_autocheckpoint = ${SERVING_AUTOCHECKPOINT_PAGES}`);
+      checkpointer = new BackgroundCheckpointer(file, (message) => process.emitWarning(`background checkpoint: ${message}`));
+    }
+    return new SqliteStore(db, checkpointer);
   }
 
   async ping(): Promise<void> {
@@ -48,6 +59,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 

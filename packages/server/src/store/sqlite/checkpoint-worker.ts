@@ -1,0 +1,30 @@
+import Database from 'better-sqlite3';
+import { parentPort, workerData } from 'node:worker_threads';
+
+/**
+ * The background checkpointer of checkpointer.ts: its own connection to the database, copying
+ * what the WAL holds into the database file every few hundred milliseconds with a PASSIVE
+ * checkpoint, which never waits for and never blocks the server's reads and writes. The fsyncs a
+ * checkpoint needs happen here, off the event loop.
+ */
+const { file, intervalMs } = workerData as { file: string; intervalMs: number };
+const db = new Database(file, { fileMustExist: true });
+// A checkpoint syncs the WAL before copying it and the database file after: safe as the server's own.
+db.pragma('synchronous = NORMAL');
+const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+
+const timer = setInterval(() => {
+  try {
+    checkpoint.get();
+  } catch (error) {
+    // SQLITE_BUSY and the like: the next round tries again; the server's own checkpoints still bound the WAL.
+    parentPort?.postMessage({ error: error instanceof Error ? error.message : String(error) });
+  }
+}, intervalMs);
+
+parentPort?.on('message', (message: string) => {
+  if (message !== 'stop') return;
+  clearInterval(timer);
+  db.close();
+  parentPort?.close();
+});
