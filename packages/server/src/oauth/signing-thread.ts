@@ -3,15 +3,16 @@ import type { SignBatch, SignKey, SignResult } from './signing-worker.js';
 
 const workerUrl = new URL('./signing-worker.js', import.meta.url);
 
-type Job = { id: number; key: SignKey; input: string; resolve(signature: string): void; reject(error: Error): void };
+type Job = { id: number; key: SignKey; payload: string; resolve(jwt: string): void; reject(error: Error): void };
 
 /**
- * Signs JWTs on one dedicated thread. Signing inline costs the event loop ~25 µs a token. libuv's
- * thread pool takes it off the loop too, but each job wakes a sleeping pool thread (a futex and, in
- * a VM, an inter-processor interrupt), its four threads preempt the event loop on a small machine,
- * and it is shared with DNS lookups that can hold its threads for seconds. Here the signatures
- * asked for during one turn of the event loop go to the thread as one message; measured on 2
- * cores, refresh grants went from ~10k to ~11.7k/s and from 125 to 106 µs of CPU each.
+ * Makes JWTs on one dedicated thread: the event loop hands over the payload's JSON and gets the
+ * token back. Signing inline costs the event loop ~25 µs a token, and encoding it a few more.
+ * libuv's thread pool (crypto.sign with a callback) takes the signature off the loop too, but each
+ * job wakes a sleeping pool thread (a futex and, in a VM, an inter-processor interrupt), its four
+ * threads preempt the event loop on a small machine, and it is shared with DNS lookups that can
+ * hold its threads for seconds. Here the tokens asked for during one turn of the event loop go to
+ * the thread as one message.
  */
 export class SigningThread {
   private worker: Worker | undefined;
@@ -21,10 +22,11 @@ export class SigningThread {
   private queued: Job[] = [];
   private nextId = 1;
 
-  sign(key: SignKey, input: string): Promise<string> {
+  /** The compact JWT of `payload` (its JSON) under `key`. */
+  signJwt(key: SignKey, payload: string): Promise<string> {
     return new Promise((resolve, reject) => {
       if (this.queued.length === 0) setImmediate(() => this.flush());
-      this.queued.push({ id: this.nextId++, key, input, resolve, reject });
+      this.queued.push({ id: this.nextId++, key, payload, resolve, reject });
     });
   }
 
@@ -38,7 +40,7 @@ export class SigningThread {
         this.knownKids.add(job.key.kid);
         batch.keys.push(job.key);
       }
-      batch.jobs.push({ id: job.id, kid: job.key.kid, input: job.input });
+      batch.jobs.push({ id: job.id, kid: job.key.kid, payload: job.payload });
       this.waiting.set(job.id, job);
     }
     worker.ref();
@@ -54,7 +56,7 @@ export class SigningThread {
       // An idle signing thread does not keep the process alive.
       if (this.waiting.size === 0) worker.unref();
       if (!job) return;
-      if ('signature' in result) job.resolve(result.signature);
+      if ('jwt' in result) job.resolve(result.jwt);
       else job.reject(new Error(`signing failed: ${result.error}`));
     });
     const fail = (error: Error) => {
