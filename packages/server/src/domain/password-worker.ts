@@ -1,17 +1,13 @@
-import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { Algorithm, hashSync, verifySync } from '@node-rs/argon2';
+import { lowerThisThreadPriority } from '../lib/thread-priority.js';
 
 /**
  * A password-hashing thread. It lowers its own scheduling priority first (on Linux nice is per
  * thread), so under load the event loop that serves API calls and refreshes always wins the CPU
  * and password grants take what is left: a burst of logins slows logins, not everything else.
  */
-try {
-  os.setPriority(10);
-} catch {
-  // Not permitted here: hashing still works, only without the lower priority.
-}
+lowerThisThreadPriority(10);
 
 const options = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 

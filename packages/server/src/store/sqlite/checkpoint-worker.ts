@@ -1,6 +1,6 @@
-import os from 'node:os';
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThisThreadPriority } from '../../lib/thread-priority.js';
 
 /**
  * The background checkpointer of checkpointer.ts: its own connection to the database, copying
@@ -8,13 +8,9 @@ import { parentPort, workerData } from 'node:worker_threads';
  * checkpoint, which never waits for and never blocks the server's reads and writes. The fsyncs a
  * checkpoint needs happen here, off the event loop.
  */
-// The lowest priority (on Linux nice is per thread): a checkpoint may always wait, the event loop
-// may not. If checkpoints fall behind, the server's connection still checkpoints at its threshold.
-try {
-  os.setPriority(19);
-} catch {
-  // Not permitted here: checkpoints still run, only without the lower priority.
-}
+// The lowest priority: a checkpoint may always wait, the event loop may not. If checkpoints fall
+// behind, the server's connection still checkpoints at its threshold.
+lowerThisThreadPriority(19);
 
 const { file, intervalMs } = workerData as { file: string; intervalMs: number };
 const db = new Database(file, { fileMustExist: true });
