@@ -23,13 +23,23 @@ export class BackgroundCheckpointer {
   private readonly worker: Worker;
   private readonly exited: Promise<unknown>;
 
-  constructor(file: string, onError: (message: string) => void) {
+  private lastError = { message: '', at: 0 };
+
+  constructor(file: string, private readonly onError: (message: string) => void) {
     this.worker = new Worker(workerUrl, { workerData: { file, intervalMs: BACKGROUND_CHECKPOINT_MS } });
     this.exited = once(this.worker, 'exit');
-    this.worker.on('message', (message: { error?: string }) => message.error && onError(message.error));
-    this.worker.on('error', (error) => onError(error.message));
+    this.worker.on('message', (message: { error?: string }) => message.error && this.report(message.error));
+    this.worker.on('error', (error) => this.report(error.message));
     // It works for the server while the server runs; it never keeps the process alive by itself.
     this.worker.unref();
+  }
+
+  /** A failure that repeats every round (a full disk) is reported once a minute, not five times a second. */
+  private report(message: string): void {
+    const now = Date.now();
+    if (message === this.lastError.message && now - this.lastError.at < 60_000) return;
+    this.lastError = { message, at: now };
+    this.onError(message);
   }
 
   async stop(): Promise<void> {
