@@ -1,10 +1,10 @@
 import { ApiError } from '../../errors.js';
-import type { ClientSettings, RefreshFamily, TokenSubject } from '../../store/types.js';
+import type { ClientSettings, TokenSubject } from '../../store/types.js';
 import { issueTokens } from '../issue-tokens.js';
 import { decodeRefreshToken } from '../refresh-tokens.js';
 import { decideRefresh } from '../rotation.js';
 import { narrowScope } from '../scopes.js';
-import { param, requiredParam, type Grant, type OAuthDeps } from '../token-context.js';
+import { param, requiredParam, type Grant, type OAuthDeps, type TokenResponse } from '../token-context.js';
 
 /** A racing rotation can lose the conditional update; it then re-reads and decides again. */
 const MAX_ATTEMPTS = 3;
@@ -21,40 +21,31 @@ export const refreshTokenGrant: Grant = {
     const decoded = decodeRefreshToken(deps.refreshSecret, presented);
     if (!decoded) throw new ApiError('refresh_token_malformed');
 
-    const spent = await spend(deps, decoded.familyId, decoded.generation, account.id, client.publicKey, client.settings, requestedScope);
-    return issueTokens(deps, {
-      account,
-      client,
-      user: spent.user,
-      scope: spent.scope,
-      refresh: { familyId: spent.family.id, generation: spent.family.generation },
-    });
+    const issue: Issue = (user, scope, generation) =>
+      issueTokens(deps, { account, client, user, scope, refresh: { familyId: decoded.familyId, generation } });
+    return spend(deps, decoded.familyId, decoded.generation, { accountId: account.id, clientId: client.publicKey }, client.settings, requestedScope, issue);
   },
 };
 
-interface Spent {
-  /** The family as it stands after, with the generation to hand out. */
-  family: RefreshFamily;
-  user: TokenSubject;
-  scope: string[];
-}
+/** The token response for `user`, carrying refresh token `generation` of the family. */
+type Issue = (user: TokenSubject, scope: string[], generation: number) => Promise<TokenResponse>;
 
-/** Applies the rotation policy atomically. */
+/** Applies the rotation policy atomically, and answers with the tokens only if it holds. */
 async function spend(
   deps: OAuthDeps,
   familyId: string,
   generation: number,
-  accountId: string,
-  clientId: string,
+  caller: { accountId: string; clientId: string },
   settings: ClientSettings,
   requestedScope: string | undefined,
-): Promise<Spent> {
+  issue: Issue,
+): Promise<TokenResponse> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const found = await deps.store.findRefreshFamilyWithSubject(familyId);
     if (!found) throw new ApiError('refresh_token_unknown');
     const { family, user } = found;
     const now = deps.clock.now();
-    const decision = decideRefresh(family, { generation, accountId, clientId }, now, settings);
+    const decision = decideRefresh(family, { generation, ...caller }, now, settings);
     if (decision.kind === 'reject') throw new ApiError(decision.code);
     if (decision.kind === 'reuse') {
       await deps.store.revokeRefreshFamily(family.id, 'reuse', now);
@@ -66,10 +57,12 @@ async function spend(
     if (!user) throw new ApiError('refresh_token_unknown');
     if (!user.isActive) throw new ApiError('user_inactive');
     const scope = narrowScope(family.scope.split(' '), requestedScope);
-    if (decision.kind === 'replay') return { family, user, scope };
-    if (await deps.store.advanceRefreshFamily(family.id, generation, now)) {
-      return { family: { ...family, generation: generation + 1, rotatedAt: now }, user, scope };
-    }
+    if (decision.kind === 'replay') return issue(user, scope, family.generation);
+    // The tokens are signed while the rotation commits (the SQLite store commits a turn's
+    // rotations together), and leave only if this rotation won. One that lost a race is
+    // signed for nothing and decided again: it is now a replay, or reuse.
+    const [won, tokens] = await Promise.all([deps.store.advanceRefreshFamily(family.id, generation, now), issue(user, scope, generation + 1)]);
+    if (won) return tokens;
   }
   // Lost the race every time: the family is being hammered; refuse rather than fork it.
   throw new ApiError('refresh_token_reused');
