@@ -143,11 +143,11 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
   });
 }
 
-function makeAccount(name: string): Account {
+export function makeAccount(name: string): Account {
   return { id: newObjectId(), name, createdAt: Date.now(), settings: { ...defaultAccountSettings } };
 }
 
-function makeClient(accountId: string): Client {
+export function makeClient(accountId: string): Client {
   return { publicKey: newPublicKey(), accountId, createdAt: Date.now(), settings: { ...defaultClientSettings } };
 }
 
@@ -172,7 +172,7 @@ function makeUser(accountId: string, username: string): User {
 }
 
 let familySeq = 0;
-function makeFamily(accountId: string, clientId: string, userId: string): RefreshFamily {
+export function makeFamily(accountId: string, clientId: string, userId: string): RefreshFamily {
   return {
     id: `family-${++familySeq}-${Math.random().toString(36).slice(2)}`,
     accountId,

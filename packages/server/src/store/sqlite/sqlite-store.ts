@@ -15,6 +15,7 @@ import {
   type User,
 } from '../types.js';
 import { migrate } from './migrations.js';
+import { AdvanceBatch, type Advance } from './advance-batch.js';
 import { BackgroundCheckpointer, SERVING_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { toAccount, toClient, toFamily, toFamilyWithSubject, toSigningKey, toUser, type Row } from '../rows.js';
@@ -23,17 +24,23 @@ export const SQLITE_FILE = 'openmeshy.sqlite';
 
 /**
  * The embedded store. better-sqlite3 is synchronous, so every method is one atomic step on the
- * event loop; WAL lets the CLI read and write while a server runs on the same file.
+ * event loop (refresh rotations are committed together at the end of the turn that asked for
+ * them); WAL lets the CLI read and write while a server runs on the same file.
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly statements: Statements;
+  private readonly advances: AdvanceBatch;
 
   private constructor(
     private readonly db: Database.Database,
     private readonly checkpointer: BackgroundCheckpointer | undefined,
   ) {
-    this.statements = prepareStatements(db);
+    const statements = prepareStatements(db);
+    this.statements = statements;
+    this.advances = new AdvanceBatch(
+      db.transaction((batch: Advance[]) => batch.map((a) => statements.advanceFamily.run(a.now, a.id, a.fromGeneration).changes === 1)),
+    );
   }
 
   /** `backgroundCheckpoints`: for a server, WAL checkpoints on a thread of their own (checkpointer.ts). */
@@ -59,6 +66,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.db.open) this.advances.flush();
     await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
@@ -176,8 +184,9 @@ export class SqliteStore implements Store {
     return row && toFamilyWithSubject(id, row);
   }
 
-  async advanceRefreshFamily(id: string, fromGeneration: number, now: number): Promise<boolean> {
-    return this.statements.advanceFamily.run(now, id, fromGeneration).changes === 1;
+  /** Committed with the other rotations of this event-loop turn (advance-batch.ts). */
+  advanceRefreshFamily(id: string, fromGeneration: number, now: number): Promise<boolean> {
+    return this.advances.advance({ id, fromGeneration, now });
   }
 
   async revokeRefreshFamily(id: string, reason: string, now: number): Promise<void> {
