@@ -2,23 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { MeshyClient, MeshyError, Reasons, SdkErrorCodes, memoryStorage } from '../src/index.js';
 import { anonymousLogin, clientFor, isActive, startTestServer, uniqueName, type TestServer } from './helpers/server.js';
+import { meshyError } from './helpers/meshy-error.js';
 
 let t: TestServer;
 before(async () => {
   t = await startTestServer();
 });
 after(() => t.close());
-
-/** Resolves with the MeshyError a promise rejects with. */
-async function meshyError(promise: Promise<unknown>): Promise<MeshyError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof MeshyError, `expected a MeshyError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
 
 describe('MeshyClient.initialize', () => {
   test('needs an account name and a public key', () => {

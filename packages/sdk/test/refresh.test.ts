@@ -12,6 +12,7 @@ import {
   tokenRequests,
   type TestServer,
 } from './helpers/server.js';
+import { meshyError } from './helpers/meshy-error.js';
 
 const HOUR = 3600_000;
 let t: TestServer;
@@ -19,16 +20,6 @@ before(async () => {
   t = await startTestServer();
 });
 after(() => t.close());
-
-async function meshyError(promise: Promise<unknown>): Promise<MeshyError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof MeshyError, `expected a MeshyError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
 
 const selfPath = () => `/${t.account}/users/me`;
 
