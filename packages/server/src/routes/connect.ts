@@ -5,7 +5,7 @@ import { registerFormParser } from '../http/form-parser.js';
 import type { AppContext } from '../http/context.js';
 import { introspectToken } from '../oauth/introspection.js';
 import { revokeToken } from '../oauth/revocation.js';
-import type { FormParams } from '../oauth/token-context.js';
+import { tokenResponseJson, type FormParams } from '../oauth/token-context.js';
 import { requestToken } from '../oauth/token-endpoint.js';
 
 /** The connect/ endpoints speak OAuth: form bodies in, RFC 6749 error bodies out. */
@@ -16,7 +16,7 @@ export async function connectRoutes(app: FastifyInstance, ctx: AppContext): Prom
 
   app.post('/connect/token', async (request, reply) => {
     const response = await requestToken(ctx.oauth, request.account, formParams(request), request.ip);
-    return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(response);
+    return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').type('application/json; charset=utf-8').send(tokenResponseJson(response));
   });
 
   app.post('/connect/revocation', async (request, reply) => {
