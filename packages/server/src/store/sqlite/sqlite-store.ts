@@ -18,6 +18,7 @@ import { migrate } from './migrations.js';
 import { AdvanceBatch, type Advance } from './advance-batch.js';
 import { BackgroundCheckpointer, SERVING_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
 import { prepareStatements, type Statements } from './statements.js';
+import { TurnReads } from './turn-reads.js';
 import { toAccount, toClient, toFamily, toFamilyWithSubject, toSigningKey, toUser, type Row } from '../rows.js';
 
 export const SQLITE_FILE = 'openmeshy.sqlite';
@@ -25,12 +26,15 @@ export const SQLITE_FILE = 'openmeshy.sqlite';
 /**
  * The embedded store. better-sqlite3 is synchronous, so every method is one atomic step on the
  * event loop (refresh rotations are committed together at the end of the turn that asked for
- * them); WAL lets the CLI read and write while a server runs on the same file.
+ * them, and the hot reads of a turn share one read transaction: turn-reads.ts); WAL lets the CLI
+ * read and write while a server runs on the same file. Every write goes through `write`, which
+ * ends the turn's shared read first.
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly statements: Statements;
   private readonly advances: AdvanceBatch;
+  private readonly reads: TurnReads;
 
   private constructor(
     private readonly db: Database.Database,
@@ -38,9 +42,15 @@ export class SqliteStore implements Store {
   ) {
     const statements = prepareStatements(db);
     this.statements = statements;
-    this.advances = new AdvanceBatch(
-      db.transaction((batch: Advance[]) => batch.map((a) => statements.advanceFamily.run(a.now, a.id, a.fromGeneration).changes === 1)),
-    );
+    this.reads = new TurnReads(db);
+    const commitAdvances = db.transaction((batch: Advance[]) => batch.map((a) => statements.advanceFamily.run(a.now, a.id, a.fromGeneration).changes === 1));
+    this.advances = new AdvanceBatch((batch) => this.write(() => commitAdvances(batch)));
+  }
+
+  /** Every write: after the turn's shared read ends, so it commits on its own (turn-reads.ts). */
+  private write<T>(work: () => T): T {
+    this.reads.end();
+    return work();
   }
 
   /** `backgroundCheckpoints`: for a server, WAL checkpoints on a thread of their own (checkpointer.ts). */
@@ -66,20 +76,23 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.advances.flush();
+    if (this.db.open) {
+      this.reads.end();
+      this.advances.flush();
+    }
     await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 
   async createAccount(account: Account, firstClient: Client): Promise<void> {
-    this.db.transaction(() => {
+    this.write(this.db.transaction(() => {
       try {
         this.statements.insertAccount.run(account.id, account.name, account.createdAt, JSON.stringify(account.settings));
       } catch (error) {
         throw uniqueOr(error, 'account name');
       }
       this.insertClient(firstClient);
-    })();
+    }));
   }
 
   async findAccountByName(name: string): Promise<Account | undefined> {
@@ -92,11 +105,11 @@ export class SqliteStore implements Store {
   }
 
   async updateAccountSettings(accountId: string, settings: AccountSettings): Promise<void> {
-    this.statements.updateAccountSettings.run(JSON.stringify(settings), accountId);
+    this.write(() => this.statements.updateAccountSettings.run(JSON.stringify(settings), accountId));
   }
 
   async createClient(client: Client): Promise<void> {
-    this.insertClient(client);
+    this.write(() => this.insertClient(client));
   }
 
   private insertClient(client: Client): void {
@@ -113,10 +126,11 @@ export class SqliteStore implements Store {
   }
 
   async updateClientSettings(publicKey: string, settings: ClientSettings): Promise<void> {
-    this.statements.updateClientSettings.run(JSON.stringify(settings), publicKey);
+    this.write(() => this.statements.updateClientSettings.run(JSON.stringify(settings), publicKey));
   }
 
   async createUser(user: User): Promise<void> {
+    this.reads.end();
     try {
       this.statements.insertUser.run({
         id: user.id,
@@ -147,30 +161,32 @@ export class SqliteStore implements Store {
   }
 
   async findUserById(accountId: string, id: string): Promise<User | undefined> {
-    const row = this.statements.userById.get(accountId, id) as Row | undefined;
+    const row = this.reads.get(this.statements.userById, accountId, id) as Row | undefined;
     return row && toUser(row);
   }
 
   async setUserActive(accountId: string, id: string, active: boolean): Promise<void> {
-    this.statements.setUserActive.run(active ? 1 : 0, accountId, id);
+    this.write(() => this.statements.setUserActive.run(active ? 1 : 0, accountId, id));
   }
 
   async touchUser(accountId: string, id: string, at: number): Promise<void> {
-    this.statements.touchUser.run(at, accountId, id);
+    this.write(() => this.statements.touchUser.run(at, accountId, id));
   }
 
   async createRefreshFamily(family: RefreshFamily): Promise<void> {
-    this.statements.insertFamily.run(
-      family.id,
-      family.accountId,
-      family.clientId,
-      family.userId,
-      family.scope,
-      family.generation,
-      family.createdAt,
-      family.rotatedAt,
-      family.revokedAt,
-      family.revokeReason,
+    this.write(() =>
+      this.statements.insertFamily.run(
+        family.id,
+        family.accountId,
+        family.clientId,
+        family.userId,
+        family.scope,
+        family.generation,
+        family.createdAt,
+        family.rotatedAt,
+        family.revokedAt,
+        family.revokeReason,
+      ),
     );
   }
 
@@ -180,7 +196,7 @@ export class SqliteStore implements Store {
   }
 
   async findRefreshFamilyWithSubject(id: string): Promise<{ family: RefreshFamily; user: TokenSubject | undefined } | undefined> {
-    const row = this.statements.familyWithSubject.get(id) as unknown[] | undefined;
+    const row = this.reads.get(this.statements.familyWithSubject, id) as unknown[] | undefined;
     return row && toFamilyWithSubject(id, row);
   }
 
@@ -190,11 +206,11 @@ export class SqliteStore implements Store {
   }
 
   async revokeRefreshFamily(id: string, reason: string, now: number): Promise<void> {
-    this.statements.revokeFamily.run(now, reason, id);
+    this.write(() => this.statements.revokeFamily.run(now, reason, id));
   }
 
   async revokeUserRefreshFamilies(accountId: string, userId: string, reason: string, now: number): Promise<number> {
-    return this.statements.revokeUserFamilies.run(now, reason, accountId, userId).changes;
+    return this.write(() => this.statements.revokeUserFamilies.run(now, reason, accountId, userId).changes);
   }
 
   async listSigningKeys(): Promise<SigningKey[]> {
@@ -202,6 +218,7 @@ export class SqliteStore implements Store {
   }
 
   async ensureSigningKey(make: () => SigningKey): Promise<void> {
+    this.reads.end();
     this.db.transaction(() => {
       if (this.statements.listKeys.all().length > 0) return;
       const key = make();
@@ -210,6 +227,7 @@ export class SqliteStore implements Store {
   }
 
   async addSigningKey(key: SigningKey): Promise<void> {
+    this.reads.end();
     this.db.transaction(() => {
       this.statements.retireKeys.run(key.createdAt);
       this.statements.insertKey.run(key.kid, key.alg, key.privateKeyPem, JSON.stringify(key.publicJwk), key.createdAt);
