@@ -133,10 +133,10 @@ function figuresOf(raw: AutocannonResult, errorSamples: string[]): Omit<LoadFigu
   };
 }
 
-/** How the figures above are read from autocannon, for the report and the JSON file. */
+/** How a scenario's figures are read (measure.ts's MeasuredWindow), for the report and the JSON file. */
 export const source = {
-  requestsPerSecond: 'autocannon result.requests.average (mean of the per-second samples)',
-  p50Ms: 'autocannon result.latency.p50 (HDR histogram of the latency of every response, whole milliseconds, rounded down)',
-  p99Ms: 'autocannon result.latency.p99 (same histogram)',
-  errors: 'autocannon result.errors (socket errors, timeouts included) and result.non2xx',
+  requestsPerSecond: 'responses in the measured window / its seconds (one continuous autocannon load: warm-up, then the window)',
+  p50Ms: "p50 of the window's responses, from autocannon's per-response latency, whole milliseconds rounded down (as autocannon's HDR histogram)",
+  p99Ms: 'p99 of the same',
+  errors: "socket errors and timeouts (autocannon's reqError) and non-2xx answers in the window",
 };

@@ -1,4 +1,5 @@
-import { runLoad, startLoad, type ConnectionScript, type LoadFigures } from './load.js';
+import { LatencyHistogram } from './latency.js';
+import { startLoad, type ConnectionScript, type LoadFigures, type LoadObserver, type RunningLoad } from './load.js';
 import type { Child } from './processes.js';
 import { ResourceSampler, type ResourceFigures } from './resources.js';
 import type { Settings } from './settings.js';
@@ -38,16 +39,75 @@ function sampler(target: Target): ResourceSampler {
 }
 
 /**
- * Warms up, then measures one load against one server. `script` is called for each run, so
- * scenarios that spend tokens get fresh ones for the measurement.
+ * The responses of a continuous load from `fromMs` (performance.now()) on: a scenario's figures.
+ * One load is measured after its own warm-up, rather than a second load after the warm-up's: a
+ * fresh load opens all its connections at once, their first requests arrive in the same turn and
+ * are answered together, and that convoy takes a few hundred milliseconds to spread out: in a
+ * 10-second run, long enough to be most of the slowest 1 % (the refresh grant's p99, ~1 ms).
+ */
+class MeasuredWindow implements LoadObserver {
+  private readonly latency = new LatencyHistogram();
+  private sumMs = 0;
+  private non2xx = 0;
+  private errors = 0;
+  private readonly statusCodes: Record<string, number> = {};
+  private firstMs: number | undefined;
+  private lastMs = 0;
+
+  constructor(private readonly fromMs: number) {}
+
+  response(_kind: string | undefined, status: number, ms: number): void {
+    const now = performance.now();
+    if (now < this.fromMs) return;
+    this.firstMs ??= now;
+    this.lastMs = now;
+    this.latency.record(ms);
+    this.sumMs += ms;
+    if (status < 200 || status > 299) this.non2xx++;
+    this.statusCodes[status] = (this.statusCodes[status] ?? 0) + 1;
+  }
+
+  error(): void {
+    if (performance.now() >= this.fromMs) this.errors++;
+  }
+
+  /** The window's figures; the script's checks and first non-2xx answers are of the whole load. */
+  figures(whole: LoadFigures, durationSeconds: number): LoadFigures {
+    const completed = this.latency.count;
+    return {
+      requestsPerSecond: completed / durationSeconds,
+      p50Ms: this.latency.percentile(50) ?? 0,
+      p99Ms: this.latency.percentile(99) ?? 0,
+      meanMs: completed > 0 ? this.sumMs / completed : 0,
+      completed,
+      non2xx: this.non2xx,
+      errors: this.errors,
+      timeouts: whole.timeouts,
+      statusCodes: this.statusCodes,
+      errorSamples: whole.errorSamples,
+      checks: whole.checks,
+    };
+  }
+}
+
+/**
+ * Measures one load against one server: `warmupSeconds` of it unmeasured, then `durationSeconds`
+ * measured, with the same connections throughout (MeasuredWindow).
  */
 export async function measure<S>(settings: Settings, target: Target, script: () => Promise<ConnectionScript<S>>): Promise<ScenarioResult> {
   const { connections, durationSeconds, warmupSeconds } = settings;
-  if (warmupSeconds > 0) await runLoad({ url: target.url, connections, durationSeconds: warmupSeconds, script: await script() });
   const measured = await script();
-  const sampling = sampler(target);
-  const figures = await runLoad({ url: target.url, connections, durationSeconds, script: measured });
-  return { id: target.id, label: target.label, server: target.server, connections, durationSeconds, figures, resources: sampling.stop() };
+  const window = new MeasuredWindow(performance.now() + warmupSeconds * 1000);
+  const load = startLoad({ url: target.url, connections, durationSeconds: warmupSeconds + durationSeconds, script: measured, observer: window });
+  const sampling = await samplerAfter(warmupSeconds * 1000, target);
+  const whole = await load.result;
+  return { id: target.id, label: target.label, server: target.server, connections, durationSeconds, figures: window.figures(whole, durationSeconds), resources: sampling.stop() };
+}
+
+/** Starts sampling the target's resources once the warm-up is over. */
+async function samplerAfter(ms: number, target: Target): Promise<ResourceSampler> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return sampler(target);
 }
 
 /** Settle time for the background load to fill argon2's thread pool before measuring. */
@@ -55,7 +115,8 @@ const BACKGROUND_SETTLE_MS = 1000;
 
 /**
  * Warms up alone, then measures a load while another one (the password grants) runs against the
- * same server.
+ * same server: the background load starts when the warm-up ends, and the measurement a second
+ * later, all within one continuous foreground load (MeasuredWindow).
  */
 export async function measureUnderLoad<S, B>(
   settings: Settings,
@@ -64,17 +125,22 @@ export async function measureUnderLoad<S, B>(
   background: { label: string; script: ConnectionScript<B> },
 ): Promise<ScenarioResult> {
   const { connections, durationSeconds, warmupSeconds } = settings;
-  if (warmupSeconds > 0) await runLoad({ url: target.url, connections, durationSeconds: warmupSeconds, script: await script() });
+  const settleSeconds = BACKGROUND_SETTLE_MS / 1000;
   const measured = await script();
-  const behind = startLoad({ url: target.url, connections, durationSeconds: durationSeconds + 60, script: background.script });
+  const window = new MeasuredWindow(performance.now() + (warmupSeconds + settleSeconds) * 1000);
+  const load = startLoad({ url: target.url, connections, durationSeconds: warmupSeconds + settleSeconds + durationSeconds, script: measured, observer: window });
+  let behind: RunningLoad | undefined;
   try {
-    await new Promise((resolve) => setTimeout(resolve, BACKGROUND_SETTLE_MS));
-    const sampling = sampler(target);
-    const figures = await runLoad({ url: target.url, connections, durationSeconds, script: measured });
+    await new Promise((resolve) => setTimeout(resolve, warmupSeconds * 1000));
+    behind = startLoad({ url: target.url, connections, durationSeconds: durationSeconds + 60, script: background.script });
+    const sampling = await samplerAfter(BACKGROUND_SETTLE_MS, target);
+    const whole = await load.result;
     const resources = sampling.stop();
     behind.stop();
+    const figures = window.figures(whole, durationSeconds);
     return { id: target.id, label: target.label, server: target.server, connections, durationSeconds, figures, resources, background: { label: background.label, figures: await behind.result } };
   } finally {
-    behind.stop();
+    load.stop();
+    behind?.stop();
   }
 }
