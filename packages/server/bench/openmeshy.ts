@@ -1,9 +1,21 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { settings } from '../src/config.js';
 import { Children, runNode, type Child } from './processes.js';
 
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli.js');
+
+/**
+ * The Node.js flags on the bin's shebang line (`#!/usr/bin/env -S node --no-memory-reducer`):
+ * servers are started with them, as `npx openmeshy serve` runs, with the runner's own node.
+ */
+export function binNodeFlags(): string[] {
+  const shebang = readFileSync(cli, 'utf8').split('\n', 1)[0] ?? '';
+  const flags = /^#!\S*env -S node((?: --[\w-]+(?:=\S+)?)*)$/.exec(shebang);
+  if (!flags) throw new Error(`unexpected shebang in ${cli}: ${shebang}`);
+  return flags[1]!.split(' ').filter(Boolean);
+}
 export const ACCOUNT = 'demo';
 export const SCOPE = 'meshy.api offline_access';
 export const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -60,7 +72,7 @@ export async function prepareStore(store: StoreEnv, jwtAlg?: string): Promise<vo
 
 /** Starts `openmeshy serve` on a prepared store and waits for the line it prints when serving. */
 export async function serveOpenMeshy(children: Children, name: string, store: StoreEnv, nodeFlags: string[] = []): Promise<OpenMeshy> {
-  const child = children.startNode(name, [...nodeFlags, cli, 'serve', '--port', '0', '--data', store.dataDir, '--log-level', 'warn'], serverEnv(store.env), { replaceEnv: true });
+  const child = children.startNode(name, [...binNodeFlags(), ...nodeFlags, cli, 'serve', '--port', '0', '--data', store.dataDir, '--log-level', 'warn'], serverEnv(store.env), { replaceEnv: true });
   const [, accountName, publicKey, baseUrl] = await child.waitForLine(/accountName=(\S+) publicKey=(\S+) baseUrl=(\S+)/);
   if (accountName !== ACCOUNT) throw new Error(`${name} serves account ${accountName}, expected ${ACCOUNT}`);
   return { child, baseUrl: baseUrl!, publicKey: publicKey!, accountPath: `/${ACCOUNT}` };

@@ -1,16 +1,24 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { after, describe, test } from 'node:test';
 import { settings } from '../../src/config.js';
-import { runCli } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 
 describe('CLI: accounts and clients', () => {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'openmeshy-cli-'));
   after(() => fs.rmSync(data, { recursive: true, force: true }));
+
+  test('the bin runs as an executable, through its shebang (env -S node --no-memory-reducer)', () => {
+    assert.match(fs.readFileSync(BIN, 'utf8').split('\n', 1)[0]!, /^#!\/usr\/bin\/env -S node --no-memory-reducer$/);
+    const result = spawnSync(BIN, ['account', 'create', 'direct', '--json', '--data', path.join(data, 'direct')], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).accountName, 'direct');
+  });
 
   test('account create prints the name and public key as JSON', () => {
     const result = runCli(['account', 'create', 'shop', '--json', '--data', data]);
