@@ -51,16 +51,11 @@ class MeasuredWindow implements LoadObserver {
   private non2xx = 0;
   private errors = 0;
   private readonly statusCodes: Record<string, number> = {};
-  private firstMs: number | undefined;
-  private lastMs = 0;
 
   constructor(private readonly fromMs: number) {}
 
   response(_kind: string | undefined, status: number, ms: number): void {
-    const now = performance.now();
-    if (now < this.fromMs) return;
-    this.firstMs ??= now;
-    this.lastMs = now;
+    if (performance.now() < this.fromMs) return;
     this.latency.record(ms);
     this.sumMs += ms;
     if (status < 200 || status > 299) this.non2xx++;
@@ -71,13 +66,16 @@ class MeasuredWindow implements LoadObserver {
     if (performance.now() >= this.fromMs) this.errors++;
   }
 
-  /** The window's figures; the script's checks and first non-2xx answers are of the whole load. */
+  /**
+   * The window's figures; the script's checks and first non-2xx answers are of the whole load.
+   * With no response in the window, the latencies are NaN, so no latency target can pass.
+   */
   figures(whole: LoadFigures, durationSeconds: number): LoadFigures {
     const completed = this.latency.count;
     return {
       requestsPerSecond: completed / durationSeconds,
-      p50Ms: this.latency.percentile(50) ?? 0,
-      p99Ms: this.latency.percentile(99) ?? 0,
+      p50Ms: this.latency.percentile(50) ?? Number.NaN,
+      p99Ms: this.latency.percentile(99) ?? Number.NaN,
       meanMs: completed > 0 ? this.sumMs / completed : 0,
       completed,
       non2xx: this.non2xx,

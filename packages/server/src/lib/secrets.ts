@@ -6,7 +6,10 @@ export function randomSecret(bytes = 32): Buffer {
 
 const SHA256_BLOCK_BYTES = 64;
 
-/** A key's two padded blocks of RFC 2104, K ⊕ ipad and K ⊕ opad, derived once per key. */
+/**
+ * A key's two padded blocks of RFC 2104, K ⊕ ipad and K ⊕ opad, derived once per key Buffer (the
+ * server's secrets; a key Buffer must not change after its first MAC).
+ */
 const padsByKey = new WeakMap<Buffer, { inner: Buffer; outer: Buffer }>();
 
 function padsOf(key: Buffer): { inner: Buffer; outer: Buffer } {

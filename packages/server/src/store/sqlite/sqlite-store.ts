@@ -130,7 +130,10 @@ export class SqliteStore implements Store {
   }
 
   async createUser(user: User): Promise<void> {
-    this.reads.end();
+    this.write(() => this.insertUser(user));
+  }
+
+  private insertUser(user: User): void {
     try {
       this.statements.insertUser.run({
         id: user.id,
@@ -218,20 +221,22 @@ export class SqliteStore implements Store {
   }
 
   async ensureSigningKey(make: () => SigningKey): Promise<void> {
-    this.reads.end();
-    this.db.transaction(() => {
-      if (this.statements.listKeys.all().length > 0) return;
-      const key = make();
-      this.statements.insertKey.run(key.kid, key.alg, key.privateKeyPem, JSON.stringify(key.publicJwk), key.createdAt);
-    }).immediate();
+    this.write(() =>
+      this.db.transaction(() => {
+        if (this.statements.listKeys.all().length > 0) return;
+        const key = make();
+        this.statements.insertKey.run(key.kid, key.alg, key.privateKeyPem, JSON.stringify(key.publicJwk), key.createdAt);
+      }).immediate(),
+    );
   }
 
   async addSigningKey(key: SigningKey): Promise<void> {
-    this.reads.end();
-    this.db.transaction(() => {
-      this.statements.retireKeys.run(key.createdAt);
-      this.statements.insertKey.run(key.kid, key.alg, key.privateKeyPem, JSON.stringify(key.publicJwk), key.createdAt);
-    }).immediate();
+    this.write(() =>
+      this.db.transaction(() => {
+        this.statements.retireKeys.run(key.createdAt);
+        this.statements.insertKey.run(key.kid, key.alg, key.privateKeyPem, JSON.stringify(key.publicJwk), key.createdAt);
+      }).immediate(),
+    );
   }
 }
 
