@@ -67,7 +67,8 @@ class MeasuredWindow implements LoadObserver {
   }
 
   /**
-   * The window's figures; the script's checks and first non-2xx answers are of the whole load.
+   * The window's figures; the script's checks, first non-2xx answers and autocannon's timeout
+   * count are of the whole load (timeouts are also among the window's errors).
    * With no response in the window, the latencies are NaN, so no latency target can pass.
    */
   figures(whole: LoadFigures, durationSeconds: number): LoadFigures {
