@@ -1,9 +1,11 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
-import { Directory } from './domain/directory.js';
+import { Directory } from './modules/accounts/directory.js';
 import { ApiError } from './errors.js';
 import { accountHook } from './http/account-hook.js';
-import type { AppContext } from './http/context.js';
+import { access, enforceAccess } from './http/access.js';
+import { authenticate } from './http/authenticate.js';
+import './http/request.js';
 import { sendApiError } from './http/errors.js';
 import { answerNodeLevelRequests, clientErrorHandler, onMaxParamLength } from './http/raw-errors.js';
 import { securityHeaders, securityHeaderValues } from './http/security-headers.js';
@@ -12,13 +14,14 @@ import { systemClock, type Clock } from './lib/clock.js';
 import type { LimitStore } from './limits/limit-store.js';
 import { MemoryLimitStore } from './limits/memory-limit-store.js';
 import { LoginThrottle } from './limits/login-throttle.js';
-import type { KeyRing } from './oauth/key-ring.js';
-import { VerifiedTokenCache } from './oauth/verified-token-cache.js';
-import { connectRoutes } from './routes/connect.js';
-import { discoveryRoutes } from './routes/discovery.js';
-import { healthRoutes } from './routes/health.js';
-import { userRoutes } from './routes/users.js';
-import type { Store } from './store/types.js';
+import type { KeyRing } from './modules/oauth/key-ring.js';
+import type { OAuthDeps } from './modules/oauth/token-context.js';
+import { VerifiedTokenCache } from './modules/oauth/verified-token-cache.js';
+import { connectRoutes } from './modules/oauth/routes.js';
+import { discoveryRoutes } from './modules/oauth/discovery-routes.js';
+import { healthRoutes } from './modules/health/routes.js';
+import { userRoutes } from './modules/users/routes.js';
+import type { Store } from './store/store.js';
 
 export interface AppDeps {
   store: Store;
@@ -70,24 +73,18 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   };
 
   const limits = deps.limits ?? new MemoryLimitStore();
-  const directory = new Directory(deps.store, clock);
-  const ctx: AppContext = {
-    config,
-    store: deps.store,
+  const { store } = deps;
+  const directory = new Directory(store, clock);
+  const oauth: OAuthDeps = {
+    users: store.users,
+    refreshFamilies: store.refreshFamilies,
     clock,
-    directory,
-    limits,
-    baseUrl,
-    oauth: {
-      store: deps.store,
-      clock,
-      keys: deps.keys,
-      refreshSecret: deps.secret,
-      issuerFor: (account) => `${baseUrl()}/${account.name}`,
-      loginThrottle: new LoginThrottle(limits),
-      findClient: (publicKey) => directory.client(publicKey),
-      verifiedTokens: new VerifiedTokenCache(),
-    },
+    keys: deps.keys,
+    refreshSecret: deps.secret,
+    issuerFor: (account) => `${baseUrl()}/${account.name}`,
+    loginThrottle: new LoginThrottle(limits),
+    findClient: (publicKey) => directory.client(publicKey),
+    verifiedTokens: new VerifiedTokenCache(),
   };
 
   answerNodeLevelRequests(app.server, httpsOnly);
@@ -106,15 +103,20 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     });
   }
 
-  app.register(healthRoutes, ctx);
+  app.register(healthRoutes, { store, limits, limitsKind: config.redisUrl ? 'redis' : 'memory' });
   app.register(
     async (scope) => {
-      scope.addHook('onRequest', accountHook(ctx));
+      scope.addHook('onRequest', accountHook({ directory, limits, clock }));
+      enforceAccess(scope, {
+        authenticate: authenticate({ oauth, users: store.users }),
+        // No permission model yet (the roles module brings it): a route that needs one is refused.
+        allows: () => false,
+      });
       // CORS preflight for every route of the account; the hook above has set the headers.
-      scope.options('/*', async (_request, reply) => reply.code(204).send());
-      await scope.register(connectRoutes, ctx);
-      await scope.register(userRoutes, ctx);
-      await scope.register(discoveryRoutes, ctx);
+      scope.options('/*', { config: { access: access.public } }, async (_request, reply) => reply.code(204).send());
+      await scope.register(connectRoutes, { oauth });
+      await scope.register(userRoutes, { users: store.users, clock, verificationSecret: deps.secret });
+      await scope.register(discoveryRoutes, { oauth });
     },
     { prefix: '/:account' },
   );

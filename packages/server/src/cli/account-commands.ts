@@ -1,5 +1,6 @@
-import { AccountNameError, createAccount, newClient } from '../domain/accounts.js';
-import type { Account, AccountSettings, Client, ClientSettings, LoginThrottleSettings, RecoveryMethod, Store } from '../store/types.js';
+import { AccountNameError, createAccount, newClient } from '../modules/accounts/accounts.js';
+import type { Account, AccountSettings, Client, ClientSettings, LoginThrottleSettings, RecoveryMethod } from '../modules/accounts/types.js';
+import type { Store } from '../store/store.js';
 import { count, onOff, output, seconds, UsageError } from './usage.js';
 
 type Options = Record<string, string | boolean | undefined>;
@@ -17,12 +18,12 @@ export async function accountCommand(store: Store, action: string | undefined, a
       throw error;
     }
   } else if (action === 'list') {
-    const accounts = await store.listAccounts();
+    const accounts = await store.accounts.list();
     output(json, accounts.map(accountJson), accounts.map((a) => a.name).join('\n') || '(no accounts)');
   } else if (action === 'set') {
     const account = await findAccount(store, args[0]);
     const settings = applyAccountOptions(account.settings, options);
-    await store.updateAccountSettings(account.id, settings);
+    await store.accounts.updateSettings(account.id, settings);
     output(json, accountJson({ ...account, settings }), `account ${account.name} updated`);
   } else {
     throw new UsageError('usage: openmeshy account create NAME | list | set NAME [options]');
@@ -34,17 +35,17 @@ export async function clientCommand(store: Store, action: string | undefined, ar
   if (action === 'create') {
     const account = await findAccount(store, args[0]);
     const client = newClient(account.id, Date.now());
-    await store.createClient(client);
+    await store.clients.create(client);
     output(json, { accountName: account.name, publicKey: client.publicKey }, `client ${client.publicKey} created in ${account.name}`);
   } else if (action === 'list') {
     const account = await findAccount(store, args[0]);
-    const clients = await store.listClients(account.id);
+    const clients = await store.clients.list(account.id);
     output(json, clients.map(clientJson), clients.map((c) => c.publicKey).join('\n'));
   } else if (action === 'set') {
-    const client = args[0] ? await store.findClient(args[0]) : undefined;
+    const client = args[0] ? await store.clients.find(args[0]) : undefined;
     if (!client) throw new UsageError(`no client "${args[0] ?? ''}"; usage: openmeshy client set PUBLICKEY [options]`);
     const settings = applyClientOptions(client.settings, options);
-    await store.updateClientSettings(client.publicKey, settings);
+    await store.clients.updateSettings(client.publicKey, settings);
     output(json, clientJson({ ...client, settings }), `client ${client.publicKey} updated`);
   } else {
     throw new UsageError('usage: openmeshy client create ACCOUNT | list ACCOUNT | set PUBLICKEY [options]');
@@ -52,7 +53,7 @@ export async function clientCommand(store: Store, action: string | undefined, ar
 }
 
 export async function findAccount(store: Store, name: string | undefined): Promise<Account> {
-  const account = name ? await store.findAccountByName(name) : undefined;
+  const account = name ? await store.accounts.findByName(name) : undefined;
   if (!account) throw new UsageError(`no account "${name ?? ''}"`);
   return account;
 }

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Account } from '../store/types.js';
+import type { Account } from '../modules/accounts/types.js';
 
 const allowedHeaders = 'authorization, content-type';
 const allowedMethods = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, isApiError } from '../errors.js';
-import { StoreUnavailable } from '../store/types.js';
+import { StoreUnavailable } from '../store/errors.js';
 
 /** Turns anything thrown while serving a request into our one error type. */
 export function toApiError(error: unknown, request: FastifyRequest): ApiError {

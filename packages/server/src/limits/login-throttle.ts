@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApiError } from '../errors.js';
 import { usernameKey } from '../lib/usernames.js';
-import type { Account, LoginThrottleSettings } from '../store/types.js';
+import type { Account, LoginThrottleSettings } from '../modules/accounts/types.js';
 import { retryAfterSeconds, type LimitStore } from './limit-store.js';
 
 /**

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { StoreUnavailable } from '../store/types.js';
+import { StoreUnavailable } from '../store/errors.js';
 import { retryAfterSeconds, type LimitStore, type RateVerdict } from './limit-store.js';
 
 /**

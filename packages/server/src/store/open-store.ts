@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
-import type { Store } from './types.js';
+import type { Store } from './store.js';
 
 /**
  * Picks the store from the settings: PostgreSQL when DATABASE_URL is set, else SQLite in the data

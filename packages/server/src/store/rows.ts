@@ -1,5 +1,9 @@
-import { defaultAccountSettings, defaultClientSettings } from '../domain/defaults.js';
-import type { Account, Client, RefreshFamily, SigningKey, TokenSubject, User } from './types.js';
+import { defaultAccountSettings, defaultClientSettings } from '../modules/accounts/defaults.js';
+import type { Account, Client } from '../modules/accounts/types.js';
+import type { RefreshFamily, SigningKey } from '../modules/oauth/types.js';
+import type { TokenSubject, User, UserRole } from '../modules/users/types.js';
+
+export type Dialect = 'sqlite' | 'postgres';
 
 export type Row = Record<string, unknown>;
 
@@ -38,13 +42,40 @@ export function toUser(row: Row): User {
     isActive: bool(row.is_active),
     phoneNumber: optStr(row.phone_number),
     emailAddress: optStr(row.email_address),
-    roles: json(row.roles),
+    roles: toRoles(row.roles),
     securityQuestions: json(row.security_questions),
     anonymous: bool(row.anonymous),
     passwordHash: optStr(row.password_hash),
     createdAt: num(row.created_at),
     lastAccessed: optNum(row.last_accessed),
   };
+}
+
+/**
+ * The user's roles as one JSON column of the user's row, `[[name, addedDate], ...]` oldest first:
+ * a correlated subquery on user_roles' primary key, so reading a user stays one statement (it is
+ * read on every authenticated request and every refresh).
+ */
+function rolesSql(dialect: Dialect): string {
+  const from = `FROM user_roles ur JOIN roles r ON r.account_id = ur.account_id AND r.id = ur.role_id
+    WHERE ur.account_id = u.account_id AND ur.user_id = u.id`;
+  return dialect === 'sqlite'
+    ? `(SELECT json_group_array(json_array(r.name, ur.added_date) ORDER BY ur.added_date, r.name) ${from})`
+    : `COALESCE((SELECT json_agg(json_build_array(r.name, ur.added_date) ORDER BY ur.added_date, r.name) ${from}), '[]'::json)`;
+}
+
+const userColumns = [
+  'id', 'account_id', 'username', 'first_name', 'last_name', 'verified', 'is_active', 'phone_number', 'email_address',
+  'security_questions', 'anonymous', 'password_hash', 'created_at', 'last_accessed',
+];
+
+/** The select list of a user read, for a query over `users u`. */
+export function userColumnsSql(dialect: Dialect): string {
+  return `${userColumns.map((c) => `u.${c}`).join(', ')}, ${rolesSql(dialect)} AS roles`;
+}
+
+function toRoles(v: unknown): UserRole[] {
+  return (json(v) as [string, number | string][]).map(([name, addedDate]) => ({ name, addedDate: Number(addedDate) }));
 }
 
 export function toFamily(row: Row): RefreshFamily {
@@ -65,18 +96,18 @@ export function toFamily(row: Row): RefreshFamily {
 /** The refresh grant's read, column by column: the family's, then its user's (NULLs when there is none). */
 const familyWithSubjectColumns = [
   'f.account_id', 'f.client_id', 'f.user_id', 'f.scope', 'f.generation', 'f.created_at', 'f.rotated_at', 'f.revoked_at', 'f.revoke_reason',
-  'u.id', 'u.username', 'u.first_name', 'u.last_name', 'u.is_active', 'u.roles',
+  'u.id', 'u.username', 'u.first_name', 'u.last_name', 'u.is_active',
 ];
 
 /**
- * One SQL for both stores, given the dialect's placeholder (`?` or `$1`). Its rows are read as
- * arrays (better-sqlite3's raw mode, pg's rowMode 'array'): on the hottest read, building an object
- * per row with named properties cost more than the query.
+ * One SQL for both stores. Its rows are read as arrays (better-sqlite3's raw mode, pg's rowMode
+ * 'array'): on the hottest read, building an object per row with named properties cost more than
+ * the query.
  */
-export function familyWithSubjectSql(placeholder: string): string {
-  return `SELECT ${familyWithSubjectColumns.join(', ')}
+export function familyWithSubjectSql(dialect: Dialect): string {
+  return `SELECT ${familyWithSubjectColumns.join(', ')}, ${rolesSql(dialect)}
     FROM refresh_families f LEFT JOIN users u ON u.id = f.user_id AND u.account_id = f.account_id
-    WHERE f.id = ${placeholder}`;
+    WHERE f.id = ${dialect === 'sqlite' ? '?' : '$1'}`;
 }
 
 export function toFamilyWithSubject(id: string, v: unknown[]): { family: RefreshFamily; user: TokenSubject | undefined } {
@@ -95,7 +126,7 @@ export function toFamilyWithSubject(id: string, v: unknown[]): { family: Refresh
   if (v[9] === null || v[9] === undefined) return { family, user: undefined };
   return {
     family,
-    user: { id: str(v[9]), username: str(v[10]), firstName: optStr(v[11]), lastName: optStr(v[12]), isActive: bool(v[13]), roles: json(v[14]) },
+    user: { id: str(v[9]), username: str(v[10]), firstName: optStr(v[11]), lastName: optStr(v[12]), isActive: bool(v[13]), roles: toRoles(v[14]) },
   };
 }
 

@@ -1,10 +1,37 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import Database from 'better-sqlite3';
+import { migrations } from '../../src/store/sqlite/migrations.js';
+import { SQLITE_FILE, SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { runRolesMigrationContract } from './migration-contract.js';
 import { runStoreContract } from './store-contract.js';
 
-runStoreContract('sqlite', async () => {
+function tempDir(): { dir: string; cleanup(): Promise<void> } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openmeshy-contract-'));
-  return { store: SqliteStore.open(dir), cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return { dir, cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+runStoreContract('sqlite', async () => {
+  const { dir, cleanup } = tempDir();
+  return { store: SqliteStore.open(dir), cleanup };
+});
+
+runRolesMigrationContract('sqlite', async () => {
+  const { dir, cleanup } = tempDir();
+  const db = new Database(path.join(dir, SQLITE_FILE));
+  db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  db.exec(migrations[0]!.sql);
+  db.prepare('INSERT INTO schema_migrations VALUES (1, ?, 0)').run(migrations[0]!.name);
+  return {
+    exec: async (sql) => {
+      // SQLite keeps booleans as 0/1, as the version-1 store wrote them.
+      db.exec(sql.replaceAll('false', '0').replaceAll('true', '1'));
+    },
+    openMigrated: async () => {
+      db.close();
+      return SqliteStore.open(dir);
+    },
+    cleanup,
+  };
 });

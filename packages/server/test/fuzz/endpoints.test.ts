@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createPrivateKey, sign } from 'node:crypto';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { createAccount } from '../../src/domain/accounts.js';
+import { createAccount } from '../../src/modules/accounts/accounts.js';
 import { get } from '../helpers/http.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { login, passwordGrant, passwordUser, refreshGrant } from '../helpers/tokens.js';
@@ -63,7 +63,7 @@ describe('fuzz: hostile requests to every endpoint', () => {
     // Account `test` lets everything through to the handlers (no API limit, no login back-off), so
     // cases reach the code behind the limits; account `strict` keeps the defaults, so the limits
     // themselves get fuzzed too (they answer 429, which is a well-formed 4xx).
-    const current = (await t.server.store.findAccountByName('test'))!.settings;
+    const current = (await t.server.store.accounts.findByName('test'))!.settings;
     const open = 1_000_000_000;
     await t.setAccountSettings({
       apiRequestLimit: null,
@@ -75,7 +75,7 @@ describe('fuzz: hostile requests to every endpoint', () => {
     await login(t, 'fuzz_anon_1');
     await login(t, 'fuzz_anon_2');
     const jwks = await get(`${t.base}/.well-known/jwks.json`);
-    const [signingKey] = await t.server.store.listSigningKeys();
+    const [signingKey] = await t.server.store.signingKeys.list();
     const privateKey = createPrivateKey(signingKey!.privateKeyPem);
     m = {
       accounts: ['test', 'strict'],

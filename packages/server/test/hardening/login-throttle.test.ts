@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { blockAfterFailure } from '../../src/limits/login-throttle.js';
-import { defaultAccountSettings } from '../../src/domain/defaults.js';
+import { defaultAccountSettings } from '../../src/modules/accounts/defaults.js';
 import { get } from '../helpers/http.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { passwordGrant, passwordUser } from '../helpers/tokens.js';

@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config.js';
-import { createAccount } from '../../src/domain/accounts.js';
+import { createAccount } from '../../src/modules/accounts/accounts.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { startServer, type RunningServer } from '../../src/server.js';
-import type { AccountSettings, ClientSettings } from '../../src/store/types.js';
+import type { AccountSettings, ClientSettings } from '../../src/modules/accounts/types.js';
 
 export interface TestServer {
   server: RunningServer;
@@ -62,10 +62,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
   });
   const server = await startServer(config, { clock, logStream, env: options.databaseUrl ? { OPENMESHY_SECRET: TEST_SECRET } : {} });
-  let account = (await server.store.listAccounts()).find((a) => a.name === 'test');
+  let account = (await server.store.accounts.list()).find((a) => a.name === 'test');
   let publicKey: string;
   if (account) {
-    publicKey = (await server.store.listClients(account.id))[0]!.publicKey;
+    publicKey = (await server.store.clients.list(account.id))[0]!.publicKey;
   } else {
     const created = await createAccount(server.store, 'test', clock.now());
     account = created.account;
@@ -84,13 +84,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     clock,
     logs,
     async setAccountSettings(patch) {
-      const current = (await server.store.findAccountByName('test'))!.settings;
-      await server.store.updateAccountSettings(accountId, { ...current, ...patch });
+      const current = (await server.store.accounts.findByName('test'))!.settings;
+      await server.store.accounts.updateSettings(accountId, { ...current, ...patch });
       settle();
     },
     async setClientSettings(patch, key = publicKey) {
-      const current = (await server.store.findClient(key))!.settings;
-      await server.store.updateClientSettings(key, { ...current, ...patch });
+      const current = (await server.store.clients.find(key))!.settings;
+      await server.store.clients.updateSettings(key, { ...current, ...patch });
       settle();
     },
     async close() {

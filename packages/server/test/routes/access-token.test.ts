@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHmac, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { signAccessToken } from '../../src/oauth/access-tokens.js';
-import { loadKey } from '../../src/oauth/signing-keys.js';
+import { signAccessToken } from '../../src/modules/oauth/access-tokens.js';
+import { loadKey } from '../../src/modules/oauth/signing-keys.js';
 import { runCli } from '../helpers/cli.js';
 import { get, postForm, postJson, type JsonResponse } from '../helpers/http.js';
 import { b64url, decodeJwt, signJwt, verifyWithJwk } from '../helpers/jwt.js';
@@ -153,7 +153,7 @@ describe('access tokens: claims and signature', () => {
   test('signed by our own key but with the wrong audience, issuer, type or no expiry: 401', async () => {
     const session = await login(t);
     const { header, payload } = decodeJwt(session.access_token);
-    const stored = (await t.server.store.listSigningKeys()).find((k) => k.kid === header.kid)!;
+    const stored = (await t.server.store.signingKeys.list()).find((k) => k.kid === header.kid)!;
     const key = loadKey(stored).privateKey;
     // Sanity: our own re-signing of the untouched claims is accepted, so each refusal below is the claim's.
     assert.equal((await me(t, signJwt(header, payload, key))).status, 200);
@@ -231,7 +231,7 @@ describe('access tokens: key rotation with the CLI', () => {
     const rotated = cli<{ kid: string; alg: string }>(t, 'keys', 'rotate', '--alg', 'ES256');
     assert.equal(rotated.alg, 'ES256');
     // Another server on the same store already signs with the new key; this one has not looked yet.
-    const stored = (await t.server.store.listSigningKeys()).find((k) => k.kid === rotated.kid)!;
+    const stored = (await t.server.store.signingKeys.list()).find((k) => k.kid === rotated.kid)!;
     const session = await login(t);
     const claims = decodeJwt(session.access_token).payload;
     const { jti: _jti, aud: _aud, ...rest } = claims;

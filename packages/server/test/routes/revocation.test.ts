@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createAccount } from '../../src/domain/accounts.js';
+import { createAccount } from '../../src/modules/accounts/accounts.js';
 import { postForm, postJson, request, type JsonResponse } from '../helpers/http.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { login, passwordGrant, refreshGrant } from '../helpers/tokens.js';

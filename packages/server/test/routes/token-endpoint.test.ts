@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { encodeRefreshToken, newFamilyId } from '../../src/oauth/refresh-tokens.js';
+import { encodeRefreshToken, newFamilyId } from '../../src/modules/oauth/refresh-tokens.js';
 import { get, postForm, postJson, request, type JsonResponse } from '../helpers/http.js';
 import { decodeJwt } from '../helpers/jwt.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -108,10 +108,10 @@ describe('token endpoint: the password grant', () => {
     assert.equal(reg.status, 400);
     assert.equal(reg.body.code, 'password_reserved');
     // A user whose stored password really is "nopassword" (imported, say) still cannot use it.
-    const account = (await t.server.store.findAccountByName('test'))!;
-    const { hashPassword } = await import('../../src/domain/passwords.js');
-    const user = (await t.server.store.findUserByUsername(account.id, 'rita'))!;
-    await t.server.store.createUser({ ...user, id: 'aaaaaaaaaaaaaaaaaaaaaaaa', username: 'imported', passwordHash: await hashPassword('nopassword') });
+    const account = (await t.server.store.accounts.findByName('test'))!;
+    const { hashPassword } = await import('../../src/lib/passwords.js');
+    const user = (await t.server.store.users.findByUsername(account.id, 'rita'))!;
+    await t.server.store.users.create({ ...user, id: 'aaaaaaaaaaaaaaaaaaaaaaaa', username: 'imported', passwordHash: await hashPassword('nopassword') });
     assertOAuthError(await passwordGrant(t, 'imported', 'nopassword'), 'invalid_grant', 'Password is invalid.', 'password_invalid');
   });
 
@@ -217,12 +217,12 @@ describe('token endpoint: the password grant', () => {
 
   test('"User is no longer active." for a deactivated user with the right password', async () => {
     const name = await anonymousUser(t);
-    const user = (await t.server.store.findUserByUsername((await t.server.store.findAccountByName('test'))!.id, name))!;
-    await t.server.store.setUserActive(user.accountId, user.id, false);
+    const user = (await t.server.store.users.findByUsername((await t.server.store.accounts.findByName('test'))!.id, name))!;
+    await t.server.store.users.setActive(user.accountId, user.id, false);
     assertOAuthError(await passwordGrant(t, name), 'invalid_grant', 'User is no longer active.', 'user_inactive');
     // A wrong password says only that: an inactive account is not revealed to a guesser.
     assertOAuthError(await passwordGrant(t, name, 'guess'), 'invalid_grant', 'Password is invalid.', 'password_invalid');
-    await t.server.store.setUserActive(user.accountId, user.id, true);
+    await t.server.store.users.setActive(user.accountId, user.id, true);
     assert.equal((await passwordGrant(t, name)).status, 200);
   });
 });

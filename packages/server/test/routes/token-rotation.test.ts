@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { defaultClientSettings } from '../../src/domain/defaults.js';
+import { defaultClientSettings } from '../../src/modules/accounts/defaults.js';
 import { get, postForm, type JsonResponse } from '../helpers/http.js';
 import { decodeJwt } from '../helpers/jwt.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';

@@ -85,10 +85,10 @@ describe('inactive users', () => {
     // store stands in for it (a second connection to the live SQLite file, as the CLI makes).
     const db = new Database(path.join(t.dataDir, SQLITE_FILE));
     try {
-      db.prepare("UPDATE users SET last_name = ?, roles = ? WHERE username = 'ada'").run(
-        'Lovelace',
-        JSON.stringify([{ name: 'admin', addedDate: t.clock.now() }]),
-      );
+      db.prepare("UPDATE users SET last_name = ? WHERE username = 'ada'").run('Lovelace');
+      const user = db.prepare("SELECT id, account_id FROM users WHERE username = 'ada'").get() as { id: string; account_id: string };
+      db.prepare("INSERT INTO roles (id, account_id, name, name_key, created_at) VALUES ('r1', ?, 'admin', 'admin', ?)").run(user.account_id, t.clock.now());
+      db.prepare('INSERT INTO user_roles (account_id, user_id, role_id, added_date) VALUES (?, ?, ?, ?)').run(user.account_id, user.id, 'r1', t.clock.now());
     } finally {
       db.close();
     }

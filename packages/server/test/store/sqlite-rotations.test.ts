@@ -14,16 +14,16 @@ describe('SQLite rotations', () => {
     const store = SqliteStore.open(dir);
     const account = makeAccount('rotations');
     const client = makeClient(account.id);
-    await store.createAccount(account, client);
+    await store.accounts.create(account, client);
     const family = makeFamily(account.id, client.publicKey, 'u1');
-    await store.createRefreshFamily(family);
-    const outcome = store.advanceRefreshFamily(family.id, 0, 5000);
+    await store.refreshFamilies.create(family);
+    const outcome = store.refreshFamilies.advance(family.id, 0, 5000);
     await store.close();
     assert.equal(await outcome, true);
 
     const reopened = SqliteStore.open(dir);
     try {
-      const stored = (await reopened.findRefreshFamily(family.id))!;
+      const stored = (await reopened.refreshFamilies.find(family.id))!;
       assert.equal(stored.generation, 1);
       assert.equal(stored.rotatedAt, 5000);
     } finally {

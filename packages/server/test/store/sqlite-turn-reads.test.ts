@@ -19,9 +19,9 @@ describe('SQLite reads shared within a turn', () => {
     const cli = SqliteStore.open(dir);
     const account = makeAccount(name);
     const client = makeClient(account.id);
-    await server.createAccount(account, client);
+    await server.accounts.create(account, client);
     const family = makeFamily(account.id, client.publicKey, 'u1');
-    await server.createRefreshFamily(family);
+    await server.refreshFamilies.create(family);
     await nextTurn();
     return { server, cli, family, close: () => Promise.all([server.close(), cli.close()]) };
   }
@@ -29,11 +29,11 @@ describe('SQLite reads shared within a turn', () => {
   test('a write after a read in the same turn is committed before it returns, not at the turn end', async () => {
     const { server, cli, family, close } = await twoConnections('turn-write');
     try {
-      assert.equal((await server.findRefreshFamilyWithSubject(family.id))?.family.revokedAt, null);
-      await server.revokeRefreshFamily(family.id, 'logout', 7000);
+      assert.equal((await server.refreshFamilies.findWithSubject(family.id))?.family.revokedAt, null);
+      await server.refreshFamilies.revoke(family.id, 'logout', 7000);
       // Still the same turn: only microtasks ran. The other connection sees the write already.
-      assert.equal((await cli.findRefreshFamily(family.id))?.revokedAt, 7000);
-      assert.equal((await server.findRefreshFamilyWithSubject(family.id))?.family.revokedAt, 7000);
+      assert.equal((await cli.refreshFamilies.find(family.id))?.revokedAt, 7000);
+      assert.equal((await server.refreshFamilies.findWithSubject(family.id))?.family.revokedAt, 7000);
     } finally {
       await close();
     }
@@ -42,11 +42,11 @@ describe('SQLite reads shared within a turn', () => {
   test("another connection's commit shows from the next turn; within a turn, reads see the turn's first snapshot", async () => {
     const { server, cli, family, close } = await twoConnections('turn-snapshot');
     try {
-      assert.equal((await server.findRefreshFamilyWithSubject(family.id))?.family.revokedAt, null);
-      await cli.revokeRefreshFamily(family.id, 'reuse', 8000);
-      assert.equal((await server.findRefreshFamilyWithSubject(family.id))?.family.revokedAt, null);
+      assert.equal((await server.refreshFamilies.findWithSubject(family.id))?.family.revokedAt, null);
+      await cli.refreshFamilies.revoke(family.id, 'reuse', 8000);
+      assert.equal((await server.refreshFamilies.findWithSubject(family.id))?.family.revokedAt, null);
       await nextTurn();
-      assert.equal((await server.findRefreshFamilyWithSubject(family.id))?.family.revokedAt, 8000);
+      assert.equal((await server.refreshFamilies.findWithSubject(family.id))?.family.revokedAt, 8000);
     } finally {
       await close();
     }
@@ -55,13 +55,13 @@ describe('SQLite reads shared within a turn', () => {
   test('a rotation and a write from the same turn as a read commit, and the store closes cleanly with a read open', async () => {
     const { server, cli, family, close } = await twoConnections('turn-close');
     try {
-      await server.findRefreshFamilyWithSubject(family.id);
-      const rotated = server.advanceRefreshFamily(family.id, 0, 9000);
-      await cli.setUserActive(family.accountId, 'u1', false);
-      await server.findRefreshFamilyWithSubject(family.id);
+      await server.refreshFamilies.findWithSubject(family.id);
+      const rotated = server.refreshFamilies.advance(family.id, 0, 9000);
+      await cli.users.setActive(family.accountId, 'u1', false);
+      await server.refreshFamilies.findWithSubject(family.id);
       await server.close();
       assert.equal(await rotated, true);
-      assert.equal((await cli.findRefreshFamily(family.id))?.generation, 1);
+      assert.equal((await cli.refreshFamilies.find(family.id))?.generation, 1);
     } finally {
       await close();
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { decodeRefreshToken, encodeRefreshToken, newFamilyId } from '../../src/oauth/refresh-tokens.js';
+import { decodeRefreshToken, encodeRefreshToken, newFamilyId } from '../../src/modules/oauth/refresh-tokens.js';
 
 const secret = randomBytes(32);
 const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decideRefresh, type RefreshDecision } from '../../src/oauth/rotation.js';
-import type { ClientSettings, RefreshFamily } from '../../src/store/types.js';
+import { decideRefresh, type RefreshDecision } from '../../src/modules/oauth/rotation.js';
+import type { ClientSettings } from '../../src/modules/accounts/types.js';
+import type { RefreshFamily } from '../../src/modules/oauth/types.js';
 
 const LOGIN = Date.UTC(2026, 0, 1);
 const S = 1000;

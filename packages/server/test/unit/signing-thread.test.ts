@@ -5,9 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { generateSigningKey, loadKey, type JwtAlgorithm } from '../../src/oauth/signing-keys.js';
-import { SigningThread } from '../../src/oauth/signing-thread.js';
-import type { SignKey } from '../../src/oauth/signing-worker.js';
+import { generateSigningKey, loadKey, type JwtAlgorithm } from '../../src/modules/oauth/signing-keys.js';
+import { SigningThread } from '../../src/modules/oauth/signing-thread.js';
+import type { SignKey } from '../../src/modules/oauth/signing-worker.js';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -56,8 +56,8 @@ describe('the JWT thread', () => {
   });
 
   test('an idle JWT thread does not keep the process alive', () => {
-    const moduleUrl = new URL('../../src/oauth/signing-thread.js', import.meta.url).href;
-    const keysUrl = new URL('../../src/oauth/signing-keys.js', import.meta.url).href;
+    const moduleUrl = new URL('../../src/modules/oauth/signing-thread.js', import.meta.url).href;
+    const keysUrl = new URL('../../src/modules/oauth/signing-keys.js', import.meta.url).href;
     const script = `
       const { SigningThread } = await import(${JSON.stringify(moduleUrl)});
       const { generateSigningKey, loadKey } = await import(${JSON.stringify(keysUrl)});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { tokenResponseJson, type TokenResponse } from '../../src/oauth/token-context.js';
+import { tokenResponseJson, type TokenResponse } from '../../src/modules/oauth/token-context.js';
 
 describe('tokenResponseJson', () => {
   const base: TokenResponse = {

@@ -64,6 +64,38 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'roles and user_roles, out of the users JSON column',
+    sql: `
+      CREATE TABLE roles (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        description TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX roles_account_name ON roles(account_id, name_key);
+      CREATE TABLE user_roles (
+        account_id TEXT NOT NULL,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        role_id TEXT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+        added_date INTEGER NOT NULL,
+        PRIMARY KEY (account_id, user_id, role_id)
+      );
+      CREATE INDEX user_roles_role ON user_roles(account_id, role_id);
+      INSERT INTO roles (id, account_id, name, name_key, description, created_at)
+        SELECT lower(hex(randomblob(12))), account_id, min(name), lower(name), NULL, min(created_at)
+        FROM (SELECT u.account_id, json_extract(j.value, '$.name') AS name, u.created_at FROM users u, json_each(u.roles) j)
+        WHERE name IS NOT NULL GROUP BY account_id, lower(name);
+      INSERT OR IGNORE INTO user_roles (account_id, user_id, role_id, added_date)
+        SELECT u.account_id, u.id, r.id, coalesce(json_extract(j.value, '$.addedDate'), u.created_at)
+        FROM users u, json_each(u.roles) j
+        JOIN roles r ON r.account_id = u.account_id AND r.name_key = lower(json_extract(j.value, '$.name'));
+      ALTER TABLE users DROP COLUMN roles;
+    `,
+  },
 ];
 
 export function migrate(db: Database): number {

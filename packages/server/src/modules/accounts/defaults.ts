@@ -1,0 +1,30 @@
+import type { AccountSettings, ClientSettings } from './types.js';
+
+/** MeshyDB's and IdentityServer's defaults; each is changeable per account or client by the CLI. */
+export const defaultAccountSettings: AccountSettings = {
+  anonymousRegistration: true,
+  publicRegistration: true,
+  recovery: 'none',
+  // ~1,000 requests a second averaged over a minute: far above one app's normal traffic, low
+  // enough that a runaway client is cut off before it starves the other accounts.
+  apiRequestLimit: 60_000,
+  apiLimitWindowSeconds: 60,
+  corsOrigins: [],
+  // Keycloak-like: 5 free tries, then 1 s, 2 s, 4 s ... at most 60 s between tries; 20 failures lock
+  // the username for 15 minutes. One IP gets more room (a shared NAT) before the same treatment.
+  loginThrottle: {
+    freeFailures: 5,
+    maxBackoffSeconds: 60,
+    lockFailures: 20,
+    lockSeconds: 900,
+    ipFreeFailures: 50,
+    ipLockFailures: 200,
+  },
+};
+
+export const defaultClientSettings: ClientSettings = {
+  accessTokenLifetimeSeconds: 3600,
+  refreshTokenAbsoluteLifetimeSeconds: 2_592_000,
+  refreshTokenSlidingLifetimeSeconds: 1_296_000,
+  refreshTokenReuseGraceSeconds: 10,
+};

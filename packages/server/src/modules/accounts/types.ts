@@ -1,0 +1,54 @@
+/** An account (a tenant: its users, clients and data) and its clients. Times are epoch milliseconds. */
+
+export type RecoveryMethod = 'none' | 'email' | 'text' | 'question';
+
+/** Password-guessing protection of the password grant (see limits/login-throttle.ts). */
+export interface LoginThrottleSettings {
+  /** Failed logins of one username allowed before back-off starts. */
+  freeFailures: number;
+  /** Back-off doubles from 1 s up to this. */
+  maxBackoffSeconds: number;
+  /** At this many failures of one username, it is locked for lockSeconds. */
+  lockFailures: number;
+  /** Length of a lock, and how long failures are remembered after the latest one. */
+  lockSeconds: number;
+  /** The same thresholds for one client IP, across usernames (credential stuffing). */
+  ipFreeFailures: number;
+  ipLockFailures: number;
+}
+
+export interface AccountSettings {
+  anonymousRegistration: boolean;
+  publicRegistration: boolean;
+  /** How users recover passwords; decides which registration fields are required. */
+  recovery: RecoveryMethod;
+  /** Requests per window across all of the account's endpoints; null means unlimited. */
+  apiRequestLimit: number | null;
+  apiLimitWindowSeconds: number;
+  /** Browser origins allowed to call the API (CORS); ["*"] allows any, [] none. */
+  corsOrigins: string[];
+  loginThrottle: LoginThrottleSettings;
+}
+
+export interface Account {
+  id: string;
+  name: string;
+  createdAt: number;
+  settings: AccountSettings;
+}
+
+export interface ClientSettings {
+  accessTokenLifetimeSeconds: number;
+  refreshTokenAbsoluteLifetimeSeconds: number;
+  refreshTokenSlidingLifetimeSeconds: number;
+  /** Replaying a just-rotated refresh token within this many seconds returns the same successor; 0 turns it off. */
+  refreshTokenReuseGraceSeconds: number;
+}
+
+export interface Client {
+  /** The client_id, called publicKey in MeshyDB's docs and SDK. */
+  publicKey: string;
+  accountId: string;
+  createdAt: number;
+  settings: ClientSettings;
+}

@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import type { LimitStore } from '../../limits/limit-store.js';
+import type { Store } from '../../store/store.js';
+
+export interface HealthDeps {
+  store: Pick<Store, 'kind' | 'ping'>;
+  limits: Pick<LimitStore, 'ping'>;
+  /** 'redis' or 'memory', for the report. */
+  limitsKind: string;
+}
+
+export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Promise<void> {
+  /** The process is up. */
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  /** The store (and Redis, when configured) answer: a load balancer may send traffic. */
+  app.get('/readyz', async (request, reply) => {
+    const [store, limits] = await Promise.all([check(() => deps.store.ping()), check(() => deps.limits.ping())]);
+    const body = {
+      status: store && limits ? 'ready' : 'unavailable',
+      store: deps.store.kind,
+      storeReachable: store,
+      limits: deps.limitsKind,
+      limitsReachable: limits,
+    };
+    if (!store || !limits) request.log.warn(body, 'not ready');
+    return reply.code(store && limits ? 200 : 503).send(body);
+  });
+}
+
+async function check(ping: () => Promise<void>): Promise<boolean> {
+  try {
+    await ping();
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { ApiError } from '../../errors.js';
+import type { Clock } from '../../lib/clock.js';
+import { newObjectId } from '../../lib/ids.js';
+import { UniqueViolation } from '../../store/errors.js';
+import type { Account } from '../accounts/types.js';
+import type { UserStore } from './store.js';
+import type { User } from './types.js';
+import { hashPassword } from '../../lib/passwords.js';
+import {
+  asBody,
+  checkUsername,
+  isEmail,
+  isInternationalPhone,
+  optionalString,
+  securityQuestions,
+} from './input.js';
+
+/** The password anonymous users log in with (MeshyDB's convention); never valid for a real user. */
+export const ANONYMOUS_PASSWORD = 'nopassword';
+const maxPasswordLength = 1024;
+
+export interface UserServiceDeps {
+  users: UserStore;
+  clock: Clock;
+}
+
+export async function usernameExists(deps: UserServiceDeps, account: Account, username: string | undefined): Promise<boolean> {
+  if (username === undefined || !username.trim()) throw new ApiError('username_required');
+  return (await deps.users.findByUsername(account.id, username.trim())) !== undefined;
+}
+
+export async function registerAnonymousUser(deps: UserServiceDeps, account: Account, rawBody: unknown): Promise<User> {
+  if (!account.settings.anonymousRegistration) throw new ApiError('anonymous_registration_disabled');
+  const body = asBody(rawBody);
+  const given = optionalString(body, 'username');
+  // No username at all: make one, as MeshyDB's SDK does for registerAnonymousUser().
+  const username = given === null ? `anonymous_${randomUUID()}` : checkUsername(given);
+  const user = newUser(deps, account, username, { anonymous: true, verified: false });
+  await insertUser(deps, user);
+  return user;
+}
+
+export type PublicRegistration =
+  | { kind: 'registered'; user: User }
+  | { kind: 'verification_required'; user: User };
+
+export async function registerUser(deps: UserServiceDeps, account: Account, rawBody: unknown): Promise<PublicRegistration> {
+  const settings = account.settings;
+  if (!settings.publicRegistration) throw new ApiError('public_registration_disabled');
+  const body = asBody(rawBody);
+  const rawUsername = optionalString(body, 'username');
+  const emailAddress = optionalString(body, 'emailAddress');
+  const phoneNumber = optionalString(body, 'phoneNumber');
+  const questions = securityQuestions(body);
+  const password = optionalString(body, 'newPassword');
+
+  // The order of checks follows the order of MeshyDB's documented reasons.
+  if (settings.recovery === 'email' && !emailAddress) throw new ApiError('email_required');
+  if (settings.recovery === 'text' && !phoneNumber) throw new ApiError('phone_required');
+  if (settings.recovery === 'question' && questions.length === 0) throw new ApiError('security_question_required');
+  if (rawUsername === null) throw new ApiError('username_field_required');
+  const username = checkUsername(rawUsername);
+  if (emailAddress && !isEmail(emailAddress)) throw new ApiError('email_invalid');
+  if (phoneNumber && !isInternationalPhone(phoneNumber)) throw new ApiError('phone_invalid');
+  if (!password) throw new ApiError('password_required');
+  if (password.length > maxPasswordLength) throw new ApiError('password_too_long');
+  // It would never log in: the password grant keeps `nopassword` for anonymous users only.
+  if (password === ANONYMOUS_PASSWORD) throw new ApiError('password_reserved');
+  if (await deps.users.findByUsername(account.id, username)) throw new ApiError('username_taken');
+
+  const verificationRequired = settings.recovery === 'email' || settings.recovery === 'text';
+  const user = newUser(deps, account, username, { anonymous: false, verified: false });
+  user.firstName = optionalString(body, 'firstName');
+  user.lastName = optionalString(body, 'lastName');
+  user.emailAddress = emailAddress;
+  user.phoneNumber = phoneNumber;
+  // Hashes run on the thread pool concurrently; answers are credentials, so they are hashed too.
+  const [passwordHash, ...answerHashes] = await Promise.all([hashPassword(password), ...questions.map((q) => hashPassword(q.answer))]);
+  user.passwordHash = passwordHash!;
+  user.securityQuestions = questions.map((q, i) => ({ question: q.question, answerHash: answerHashes[i]! }));
+  await insertUser(deps, user);
+  return { kind: verificationRequired ? 'verification_required' : 'registered', user };
+}
+
+function newUser(deps: UserServiceDeps, account: Account, username: string, flags: { anonymous: boolean; verified: boolean }): User {
+  const now = deps.clock.now();
+  return {
+    id: newObjectId(now),
+    accountId: account.id,
+    username,
+    firstName: null,
+    lastName: null,
+    verified: flags.verified,
+    isActive: true,
+    phoneNumber: null,
+    emailAddress: null,
+    roles: [],
+    securityQuestions: [],
+    anonymous: flags.anonymous,
+    passwordHash: null,
+    createdAt: now,
+    lastAccessed: now,
+  };
+}
+
+async function insertUser(deps: UserServiceDeps, user: User): Promise<void> {
+  try {
+    await deps.users.create(user);
+  } catch (error) {
+    if (error instanceof UniqueViolation) throw new ApiError('username_taken');
+    throw error;
+  }
+}
