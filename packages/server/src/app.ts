@@ -9,6 +9,7 @@ import './http/request.js';
 import { sendApiError } from './http/errors.js';
 import { answerNodeLevelRequests, clientErrorHandler, onMaxParamLength } from './http/raw-errors.js';
 import { securityHeaders, securityHeaderValues } from './http/security-headers.js';
+import { schemaErrorFormatter, validatorCompiler } from './http/validation.js';
 import { loggerOptions } from './logging.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import type { LimitStore } from './limits/limit-store.js';
@@ -59,7 +60,9 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     // A URL that cannot be decoded (`%ff`): our JSON body, never an echo of the path.
     frameworkErrors: (_error, request, reply) => sendApiError(new ApiError('url_malformed'), request, reply.headers(securityHeaderValues(httpsOnly))),
     trustProxy: config.trustProxy,
+    schemaErrorFormatter,
   });
+  app.setValidatorCompiler(validatorCompiler);
 
   let cachedBaseUrl: string | undefined;
   const baseUrl = (): string => {

@@ -52,6 +52,7 @@ export const reasons = {
   password_reserved: { status: 400, reason: 'New password cannot be the anonymous password.' },
   password_too_long: { status: 400, reason: 'New password must be at most 1024 characters.' },
   field_invalid: { status: 400, reason: 'A field has the wrong type.' },
+  parameter_invalid: { status: 400, reason: 'A path or query parameter is invalid.' },
 
   // --- token endpoint (RFC 6749 §5.2 codes)
   parameter_missing: { status: 400, reason: 'A required parameter is missing.', oauthError: 'invalid_request' },
@@ -101,4 +102,44 @@ export class ApiError extends Error {
 
 export function isApiError(error: unknown): error is ApiError {
   return error instanceof ApiError;
+}
+
+/** A field of a request that failed its route's schema (http/validation.ts). */
+export interface FieldProblem {
+  /** The top-level field, e.g. `username` or `securityQuestions`. */
+  field: string;
+  /** The problem is inside one of the field's items (a security question), not the field itself. */
+  inItem: boolean;
+  /** The schema keyword that failed: type, maxLength, maxItems, required, ... */
+  keyword: string;
+  limit: number | undefined;
+  /** For a type error, the type the schema wanted. */
+  expected: string | undefined;
+}
+
+/** Fields whose documented sentence for "missing" has a code of its own. */
+const requiredFieldCodes: Partial<Record<string, ReasonCode>> = {
+  username: 'username_field_required',
+  newPassword: 'password_required',
+};
+
+/**
+ * The sentence a client sees for a field that fails its schema, in one place: MeshyDB's where its
+ * docs give one, else a plain sentence naming the field, always with a stable code.
+ */
+export function fieldReason(problem: FieldProblem): ApiError {
+  const { field, inItem, keyword, limit, expected } = problem;
+  if (keyword === 'required' && !inItem) {
+    const code = requiredFieldCodes[field];
+    return code ? new ApiError(code) : new ApiError('field_invalid', { reason: `${field} is a required field.` });
+  }
+  if (field === 'securityQuestions') {
+    if (!inItem) return new ApiError('field_invalid', { reason: 'securityQuestions must be a list of at most 20 questions.' });
+    if (keyword === 'maxLength') return new ApiError('field_invalid', { reason: 'Security questions and answers must be at most 1024 characters.' });
+    return new ApiError('field_invalid', { reason: 'Each security question needs a question and an answer.' });
+  }
+  if (keyword === 'maxLength') return new ApiError('field_invalid', { reason: `${field} must be at most ${limit} characters.` });
+  if (keyword === 'minLength') return new ApiError('field_invalid', { reason: `${field} must not be empty.` });
+  const type = expected === 'array' ? 'list' : expected === 'object' ? 'JSON object' : (expected ?? 'string');
+  return new ApiError('field_invalid', { reason: `${field} must be a ${type}.` });
 }

@@ -130,6 +130,37 @@ describe('users: public registration (users/creating_users.rst)', () => {
     });
   }
 
+  // The sentences of the hand-written checks the route schema replaced, kept word for word.
+  const malformed: [string, unknown, string, string][] = [
+    ['a list body', [1, 2], 'body_malformed', 'Request body must be a JSON object.'],
+    ['a number body', 7, 'body_malformed', 'Request body must be a JSON object.'],
+    ['a string body', '"text"', 'body_malformed', 'Request body must be a JSON object.'],
+    ['a number for a name', { username: 'n1', newPassword: 'pw-123456', firstName: 5 }, 'field_invalid', 'firstName must be a string.'],
+    ['an over-long field', { username: 'n2', newPassword: 'pw-123456', lastName: 'x'.repeat(4097) }, 'field_invalid', 'lastName must be at most 4096 characters.'],
+    ['questions that are no list', { username: 'n3', newPassword: 'pw-123456', securityQuestions: 'q' }, 'field_invalid', 'securityQuestions must be a list of at most 20 questions.'],
+    ['too many questions', { username: 'n4', newPassword: 'pw-123456', securityQuestions: Array(21).fill({ question: 'q', answer: 'a' }) }, 'field_invalid', 'securityQuestions must be a list of at most 20 questions.'],
+    ['a question without an answer', { username: 'n5', newPassword: 'pw-123456', securityQuestions: [{ question: 'q' }] }, 'field_invalid', 'Each security question needs a question and an answer.'],
+    ['a blank question', { username: 'n6', newPassword: 'pw-123456', securityQuestions: [{ question: '  ', answer: 'a' }] }, 'field_invalid', 'Each security question needs a question and an answer.'],
+    ['an empty answer', { username: 'n7', newPassword: 'pw-123456', securityQuestions: [{ question: 'q', answer: '' }] }, 'field_invalid', 'Each security question needs a question and an answer.'],
+    ['a question that is no object', { username: 'n8', newPassword: 'pw-123456', securityQuestions: [3] }, 'field_invalid', 'Each security question needs a question and an answer.'],
+    ['an over-long answer', { username: 'n9', newPassword: 'pw-123456', securityQuestions: [{ question: 'q', answer: 'a'.repeat(1025) }] }, 'field_invalid', 'Security questions and answers must be at most 1024 characters.'],
+  ];
+  for (const [name, body, code, reason] of malformed) {
+    test(`${name}: ${code} "${reason}"`, async () => {
+      const res = await register(body);
+      assert.equal(res.status, 400);
+      assert.deepEqual(res.body, { statusCode: 400, code, message: reason });
+    });
+  }
+
+  test('no body at all is an empty registration: "Username is a required field."', async () => {
+    const res = await request(`${t.base}/users/register`, { method: 'POST' });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.code, 'username_field_required');
+    const json = await postJson(`${t.base}/users/register`, null);
+    assert.equal(json.body.code, 'username_field_required');
+  });
+
   test('the anonymous password is refused as a real one, with a reason', async () => {
     const res = await register({ username: 'sneaky', newPassword: 'nopassword' });
     assert.equal(res.status, 400);

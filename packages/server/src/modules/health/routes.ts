@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import type { LimitStore } from '../../limits/limit-store.js';
 import type { Store } from '../../store/store.js';
 
@@ -9,12 +10,25 @@ export interface HealthDeps {
   limitsKind: string;
 }
 
+const Readiness = Type.Object({
+  status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
+  store: Type.String({ description: 'sqlite or postgres' }),
+  storeReachable: Type.Boolean(),
+  limits: Type.String({ description: 'memory or redis' }),
+  limitsReachable: Type.Boolean(),
+});
+
+const schemas = {
+  health: { summary: 'The process is up', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+  ready: { summary: 'The store (and Redis) answer', response: { 200: Readiness, 503: Readiness } },
+};
+
 export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Promise<void> {
   /** The process is up. */
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: schemas.health }, async () => ({ status: 'ok' }));
 
   /** The store (and Redis, when configured) answer: a load balancer may send traffic. */
-  app.get('/readyz', async (request, reply) => {
+  app.get('/readyz', { schema: schemas.ready }, async (request, reply) => {
     const [store, limits] = await Promise.all([check(() => deps.store.ping()), check(() => deps.limits.ping())]);
     const body = {
       status: store && limits ? 'ready' : 'unavailable',

@@ -2,11 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { access } from '../../http/access.js';
 import { supportedScopes } from './scopes.js';
 import { grants } from './grants/index.js';
+import { oauthSchemas } from './schemas.js';
 import type { OAuthDeps } from './token-context.js';
 
 /** OpenID Connect discovery (RFC 8414 fields) and the JWKS, per account. */
 export async function discoveryRoutes(app: FastifyInstance, deps: { oauth: OAuthDeps }): Promise<void> {
-  app.get('/.well-known/openid-configuration', { config: { access: access.public } }, async (request, reply) => {
+  app.get('/.well-known/openid-configuration', { schema: oauthSchemas.discovery, config: { access: access.public } }, async (request, reply) => {
     const issuer = deps.oauth.issuerFor(request.account);
     reply.header('cache-control', 'public, max-age=300');
     return {
@@ -28,7 +29,7 @@ export async function discoveryRoutes(app: FastifyInstance, deps: { oauth: OAuth
     };
   });
 
-  app.get('/.well-known/jwks.json', { config: { access: access.public } }, async (_request, reply) => {
+  app.get('/.well-known/jwks.json', { schema: oauthSchemas.jwks, config: { access: access.public } }, async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=300');
     return { keys: deps.oauth.keys.publicJwks() };
   });

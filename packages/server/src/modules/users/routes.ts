@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { access } from '../../http/access.js';
 import { signedInUser } from '../../http/authenticate.js';
 import type { Clock } from '../../lib/clock.js';
+import { userSchemas } from './schemas.js';
 import { registerAnonymousUser, registerUser, usernameExists } from './service.js';
 import type { UserStore } from './store.js';
 import { verificationRequest } from './verification.js';
@@ -15,26 +17,28 @@ export interface UserRouteDeps {
 }
 
 /** users/creating_users.rst and users/retrieving_self.rst. */
-export async function userRoutes(app: FastifyInstance, deps: UserRouteDeps): Promise<void> {
-  app.get('/users/:username/exists', { config: { access: access.public } }, async (request) => {
-    const { username } = request.params as { username?: string };
-    return { exists: await usernameExists(deps, request.account, username) };
+export async function userRoutes(fastify: FastifyInstance, deps: UserRouteDeps): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get('/users/:username/exists', { schema: userSchemas.exists, config: { access: access.public } }, async (request) => {
+    return { exists: await usernameExists(deps, request.account, request.params.username) };
   });
 
-  app.post('/users/register/anonymous', { config: { access: access.public } }, async (request, reply) => {
+  app.post('/users/register/anonymous', { schema: userSchemas.registerAnonymous, config: { access: access.public } }, async (request, reply) => {
     const user = await registerAnonymousUser(deps, request.account, request.body);
     return reply.code(201).send(userView(user));
   });
 
-  app.post('/users/register', { config: { access: access.public } }, async (request, reply) => {
+  app.post('/users/register', { schema: userSchemas.register, config: { access: access.public } }, async (request, reply) => {
     const result = await registerUser(deps, request.account, request.body);
     if (result.kind === 'verification_required') {
       return reply.code(201).send(verificationRequest(deps.verificationSecret, result.user, deps.clock.now()));
     }
-    return reply.code(204).send();
+    // 204 has no body: Fastify sends none whatever is passed, and the schema's null says so.
+    return reply.code(204).send(null);
   });
 
-  app.get('/users/me', { config: { access: access.signedIn } }, async (request) => {
+  app.get('/users/me', { schema: userSchemas.me, config: { access: access.signedIn } }, async (request) => {
     return userView(signedInUser(request));
   });
 }

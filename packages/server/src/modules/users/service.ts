@@ -7,14 +7,8 @@ import type { Account } from '../accounts/types.js';
 import type { UserStore } from './store.js';
 import type { User } from './types.js';
 import { hashPassword } from '../../lib/passwords.js';
-import {
-  asBody,
-  checkUsername,
-  isEmail,
-  isInternationalPhone,
-  optionalString,
-  securityQuestions,
-} from './input.js';
+import { checkUsername, isEmail, isInternationalPhone } from './checks.js';
+import type { AnonymousRegisterBody, RegisterBody } from './schemas.js';
 
 /** The password anonymous users log in with (MeshyDB's convention); never valid for a real user. */
 export const ANONYMOUS_PASSWORD = 'nopassword';
@@ -30,10 +24,9 @@ export async function usernameExists(deps: UserServiceDeps, account: Account, us
   return (await deps.users.findByUsername(account.id, username.trim())) !== undefined;
 }
 
-export async function registerAnonymousUser(deps: UserServiceDeps, account: Account, rawBody: unknown): Promise<User> {
+export async function registerAnonymousUser(deps: UserServiceDeps, account: Account, body: AnonymousRegisterBody): Promise<User> {
   if (!account.settings.anonymousRegistration) throw new ApiError('anonymous_registration_disabled');
-  const body = asBody(rawBody);
-  const given = optionalString(body, 'username');
+  const given = body.username ?? null;
   // No username at all: make one, as MeshyDB's SDK does for registerAnonymousUser().
   const username = given === null ? `anonymous_${randomUUID()}` : checkUsername(given);
   const user = newUser(deps, account, username, { anonymous: true, verified: false });
@@ -45,15 +38,14 @@ export type PublicRegistration =
   | { kind: 'registered'; user: User }
   | { kind: 'verification_required'; user: User };
 
-export async function registerUser(deps: UserServiceDeps, account: Account, rawBody: unknown): Promise<PublicRegistration> {
+export async function registerUser(deps: UserServiceDeps, account: Account, body: RegisterBody): Promise<PublicRegistration> {
   const settings = account.settings;
   if (!settings.publicRegistration) throw new ApiError('public_registration_disabled');
-  const body = asBody(rawBody);
-  const rawUsername = optionalString(body, 'username');
-  const emailAddress = optionalString(body, 'emailAddress');
-  const phoneNumber = optionalString(body, 'phoneNumber');
-  const questions = securityQuestions(body);
-  const password = optionalString(body, 'newPassword');
+  const rawUsername = body.username ?? null;
+  const emailAddress = body.emailAddress ?? null;
+  const phoneNumber = body.phoneNumber ?? null;
+  const questions = body.securityQuestions ?? [];
+  const password = body.newPassword ?? null;
 
   // The order of checks follows the order of MeshyDB's documented reasons.
   if (settings.recovery === 'email' && !emailAddress) throw new ApiError('email_required');
@@ -71,8 +63,8 @@ export async function registerUser(deps: UserServiceDeps, account: Account, rawB
 
   const verificationRequired = settings.recovery === 'email' || settings.recovery === 'text';
   const user = newUser(deps, account, username, { anonymous: false, verified: false });
-  user.firstName = optionalString(body, 'firstName');
-  user.lastName = optionalString(body, 'lastName');
+  user.firstName = body.firstName ?? null;
+  user.lastName = body.lastName ?? null;
   user.emailAddress = emailAddress;
   user.phoneNumber = phoneNumber;
   // Hashes run on the thread pool concurrently; answers are credentials, so they are hashed too.
