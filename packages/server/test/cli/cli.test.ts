@@ -26,6 +26,8 @@ describe('CLI: accounts and clients', () => {
     const created = JSON.parse(result.stdout);
     assert.equal(created.accountName, 'shop');
     assert.match(created.publicKey, /^[A-Za-z0-9_-]{22}$/);
+    const [listed] = JSON.parse(runCli(['account', 'list', '--json', '--data', data]).stdout);
+    assert.equal(listed.settings.apiRequestLimit, null, 'a new account has no API limit');
   });
 
   test('a duplicate or malformed account name: a clear error and exit code 2', () => {

@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { login, refreshGrant, SCOPE } from '../helpers/tokens.js';
 
 /**
- * The account's API request limit: counted per account across all of its endpoints, 429 with
+ * The account's API request limit: none by default; when set, counted per account across all of its endpoints, 429 with
  * Retry-After and the documented sentence, in the OAuth shape on connect/ and the API shape
  * elsewhere.
  */
@@ -73,6 +73,14 @@ describe('API request limit', () => {
       assert.equal(res.status, 400);
       assert.equal(res.body.code, 'username_invalid');
     }
+  });
+
+  test('a new account has no API limit: many requests in one window all pass', async () => {
+    const fresh = await createAccount(t.server.store, 'limits-fresh', t.clock.now());
+    assert.equal(fresh.account.settings.apiRequestLimit, null);
+    const statuses = new Set<number>();
+    for (let i = 0; i < 300; i++) statuses.add((await get(`${t.url}/limits-fresh/.well-known/jwks.json`)).status);
+    assert.deepEqual([...statuses], [200]);
   });
 
   test('"unlimited" lifts the limit', async () => {
