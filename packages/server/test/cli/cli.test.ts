@@ -129,6 +129,8 @@ describe('CLI: migrate', () => {
 });
 
 describe('CLI: settings', () => {
+  const NO_DATABASE = 'postgres://postgres@127.0.0.1:1/openmeshy_never_created';
+
   test('serve --help lists every setting with its flag and environment variable', () => {
     const result = runCli(['serve', '--help']);
     assert.equal(result.status, 0);
@@ -144,6 +146,9 @@ describe('CLI: settings', () => {
       [['serve'], { PORT: '70000' }, /port must be between 0 and 65535/],
       [['serve', '--log-level', 'loud'], {}, /log level must be one of/],
       [['serve'], { DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres/],
+      // Refused before connecting: this database does not exist, and nothing tries to reach it.
+      [['serve'], { DATABASE_URL: NO_DATABASE }, /OPENMESHY_SECRET must be set with DATABASE_URL/],
+      [['serve'], { DATABASE_URL: NO_DATABASE, OPENMESHY_SECRET: 'c2hvcnQ=' }, /OPENMESHY_SECRET must be base64 of at least 32 bytes/],
     ];
     for (const [args, env, message] of cases) {
       const result = runCli(args, env);
