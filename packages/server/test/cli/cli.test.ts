@@ -8,6 +8,7 @@ import { after, describe, test } from 'node:test';
 import { settings } from '../../src/config.js';
 import { BIN, runCli } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/postgres.js';
+import { TEST_SECRET } from '../helpers/server.js';
 
 describe('CLI: accounts and clients', () => {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'openmeshy-cli-'));
@@ -147,8 +148,10 @@ describe('CLI: settings', () => {
       [['serve', '--log-level', 'loud'], {}, /log level must be one of/],
       [['serve'], { DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres/],
       // Refused before connecting: this database does not exist, and nothing tries to reach it.
-      [['serve'], { DATABASE_URL: NO_DATABASE }, /OPENMESHY_SECRET must be set with DATABASE_URL/],
-      [['serve'], { DATABASE_URL: NO_DATABASE, OPENMESHY_SECRET: 'c2hvcnQ=' }, /OPENMESHY_SECRET must be base64 of at least 32 bytes/],
+      [['serve'], { DATABASE_URL: NO_DATABASE, OPENMESHY_SECRET: TEST_SECRET }, /OPENMESHY_PUBLIC_URL \(or --public-url\) must be set with DATABASE_URL/],
+      [['serve', '--workers', '2'], { DATABASE_URL: NO_DATABASE, OPENMESHY_SECRET: TEST_SECRET }, /OPENMESHY_PUBLIC_URL \(or --public-url\) must be set with DATABASE_URL/],
+      [['serve'], { DATABASE_URL: NO_DATABASE, OPENMESHY_PUBLIC_URL: 'https://api.example.com' }, /OPENMESHY_SECRET must be set with DATABASE_URL/],
+      [['serve'], { DATABASE_URL: NO_DATABASE, OPENMESHY_PUBLIC_URL: 'https://api.example.com', OPENMESHY_SECRET: 'c2hvcnQ=' }, /OPENMESHY_SECRET must be base64 of at least 32 bytes/],
     ];
     for (const [args, env, message] of cases) {
       const result = runCli(args, env);
