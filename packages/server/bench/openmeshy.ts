@@ -30,7 +30,8 @@ export interface OpenMeshy {
 
 /**
  * The store a server runs on: an embedded SQLite store in `dataDir`, or PostgreSQL (with Redis
- * for the shared counters) when `env` carries DATABASE_URL, REDIS_URL and OPENMESHY_SECRET.
+ * for the shared counters) when `env` carries DATABASE_URL, REDIS_URL, OPENMESHY_SECRET and
+ * OPENMESHY_PUBLIC_URL.
  */
 export interface StoreEnv {
   dataDir: string;

@@ -26,8 +26,8 @@ export interface PostgresClusterOptions {
 
 /**
  * Creates a fresh database `openmeshy_bench_<random>` (dropped by `drop`), prepares it with the
- * CLI and starts `instances` servers on it, all with the same OPENMESHY_SECRET and Redis, the
- * way the README's deployment section says.
+ * CLI and starts `instances` servers on it, all with the same OPENMESHY_SECRET, OPENMESHY_PUBLIC_URL
+ * and Redis, the way the README's deployment section says.
  */
 export async function startPostgresCluster(options: PostgresClusterOptions): Promise<PostgresCluster & { drop(): Promise<void> }> {
   const name = `openmeshy_bench_${randomBytes(6).toString('hex')}`;
@@ -36,7 +36,13 @@ export async function startPostgresCluster(options: PostgresClusterOptions): Pro
   try {
     const databaseUrl = new URL(options.adminUrl);
     databaseUrl.pathname = `/${name}`;
-    const env = { DATABASE_URL: databaseUrl.toString(), REDIS_URL: options.redisUrl, OPENMESHY_SECRET: randomBytes(32).toString('base64') };
+    // One public URL for all, as behind a load balancer: it is the token issuer they share.
+    const env = {
+      DATABASE_URL: databaseUrl.toString(),
+      REDIS_URL: options.redisUrl,
+      OPENMESHY_SECRET: randomBytes(32).toString('base64'),
+      OPENMESHY_PUBLIC_URL: 'http://openmeshy-bench.invalid',
+    };
     const store = (i: number): StoreEnv => ({ dataDir: path.join(options.workDir, `postgres-instance-${i}`), env });
     await mkdir(store(0).dataDir, { recursive: true });
     await prepareStore(store(0), options.jwtAlg);

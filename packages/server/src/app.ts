@@ -85,7 +85,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     keys: deps.keys,
     refreshSecret: deps.secret,
     issuerFor: (account) => `${baseUrl()}/${account.name}`,
-    loginThrottle: new LoginThrottle(limits),
+    loginThrottle: new LoginThrottle(limits, app.log),
     findClient: (publicKey) => directory.client(publicKey),
     verifiedTokens: new VerifiedTokenCache(),
   };

@@ -53,7 +53,7 @@ export const settings: Setting<keyof Config>[] = [
       if (!raw.trim()) throw new ConfigError('data must not be empty');
       return path.resolve(raw);
     } },
-  { key: 'databaseUrl', flag: '--database-url', env: 'DATABASE_URL', default: undefined, description: 'postgres://user@host:5432/db to keep everything in PostgreSQL instead of SQLite (needs OPENMESHY_SECRET).', parse: (raw) => {
+  { key: 'databaseUrl', flag: '--database-url', env: 'DATABASE_URL', default: undefined, description: 'postgres://user@host:5432/db to keep everything in PostgreSQL instead of SQLite (needs OPENMESHY_SECRET and OPENMESHY_PUBLIC_URL).', parse: (raw) => {
       if (!/^postgres(ql)?:\/\//.test(raw)) throw new ConfigError(`DATABASE_URL must start with postgres://, got "${redactUrl(raw)}"`);
       return raw;
     } },
@@ -62,7 +62,7 @@ export const settings: Setting<keyof Config>[] = [
       if (!/^rediss?:\/\//.test(raw)) throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got "${redactUrl(raw)}"`);
       return raw;
     } },
-  { key: 'publicUrl', flag: '--public-url', env: 'OPENMESHY_PUBLIC_URL', default: undefined, description: 'Base URL clients use to reach this server; the token issuer is {publicUrl}/{account}. Defaults to http://{host}:{port}.', parse: (raw) => {
+  { key: 'publicUrl', flag: '--public-url', env: 'OPENMESHY_PUBLIC_URL', default: undefined, description: 'Base URL clients use to reach this server; the token issuer is {publicUrl}/{account}. Defaults to http://{host}:{port}; required with DATABASE_URL.', parse: (raw) => {
       let url: URL;
       try {
         url = new URL(raw);
@@ -88,6 +88,22 @@ export const settings: Setting<keyof Config>[] = [
   { key: 'requestTimeoutSeconds', flag: '--request-timeout', env: 'OPENMESHY_REQUEST_TIMEOUT', default: '30', description: 'Seconds a client has to send a whole request (headers and body); slower ones get 408 and are disconnected.', parse: int('request timeout', 1, 3600) },
   { key: 'maxConnections', flag: '--max-connections', env: 'OPENMESHY_MAX_CONNECTIONS', default: '10000', description: 'Most simultaneous TCP connections; more are refused at once.', parse: int('max connections', 1, 1_000_000) },
 ];
+
+/**
+ * What `serve` needs beyond each setting's own check. Instances on one PostgreSQL database serve
+ * the same accounts, so they must name the same token issuer, or an access token from one is 401
+ * at the next. The listening address cannot be it (each instance has its own), nor can the Host
+ * header (a client could pick the issuer): like Keycloak's `hostname` in production, the public
+ * URL is then required. Checked before the store is opened, so a misconfigured instance touches
+ * nothing.
+ */
+export function checkServeConfig(config: Config): void {
+  if (config.databaseUrl !== undefined && config.publicUrl === undefined) {
+    throw new ConfigError(
+      'OPENMESHY_PUBLIC_URL (or --public-url) must be set with DATABASE_URL: it is the token issuer, which every instance on one database must share; set the URL clients reach them at (e.g. https://api.example.com)',
+    );
+  }
+}
 
 /** The flags every store-using command accepts (serve's others only matter to serve). */
 export const storeSettingKeys: (keyof Config)[] = ['data', 'databaseUrl', 'databasePoolSize'];

@@ -1,3 +1,6 @@
+/** MeshyDB's documented sentence for a 429 (users/*.rst), whichever limit was hit. */
+const LIMIT_SENTENCE = 'You have either hit your API or Database limit. Please review your account.';
+
 /**
  * Every reason a client can see, in one table. `reason` is MeshyDB's documented sentence, word
  * for word; `code` is our stable machine-readable name for the case (several codes may share one
@@ -17,17 +20,10 @@ export const reasons = {
   body_malformed: { status: 400, reason: 'Request body is malformed.', oauthError: 'invalid_request' },
   body_too_large: { status: 413, reason: 'Request body is too large.', oauthError: 'invalid_request' },
   unsupported_media_type: { status: 415, reason: 'Content type is not supported.', oauthError: 'invalid_request' },
-  rate_limited: {
-    status: 429,
-    reason: 'You have either hit your API or Database limit. Please review your account.',
-    oauthError: 'temporarily_unavailable',
-  },
-  // Same documented 429 sentence as the API limit; the code tells them apart.
-  login_throttled: {
-    status: 429,
-    reason: 'You have either hit your API or Database limit. Please review your account.',
-    oauthError: 'temporarily_unavailable',
-  },
+  // Every 429 has MeshyDB's one documented sentence; the code names the limit that was hit.
+  api_limit_exceeded: { status: 429, reason: LIMIT_SENTENCE, oauthError: 'temporarily_unavailable' },
+  login_throttled_username: { status: 429, reason: LIMIT_SENTENCE, oauthError: 'temporarily_unavailable' },
+  login_throttled_ip: { status: 429, reason: LIMIT_SENTENCE, oauthError: 'temporarily_unavailable' },
   unauthorized: { status: 401, reason: 'User is not authorized to make call.' },
   store_unavailable: { status: 503, reason: 'Service is temporarily unavailable.', oauthError: 'temporarily_unavailable' },
   busy: { status: 503, reason: 'Server is busy. Please try again shortly.', oauthError: 'temporarily_unavailable' },

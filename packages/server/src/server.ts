@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import type { Config } from './config.js';
+import { checkServeConfig, type Config } from './config.js';
 import { AccountNameError, createAccount } from './modules/accounts/accounts.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { loadServerSecret } from './lib/server-secret.js';
@@ -34,10 +34,12 @@ export interface StartOptions {
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
+  // Settings are refused before the store is opened: a misconfigured instance migrates nothing.
+  checkServeConfig(config);
+  const secret = loadServerSecret(config.data, { shared: config.databaseUrl !== undefined }, options.env ?? process.env);
   const store = await openStore(config, { serving: true });
   let limits: LimitStore | undefined;
   try {
-    const secret = loadServerSecret(config.data, { shared: config.databaseUrl !== undefined }, options.env ?? process.env);
     limits = config.redisUrl ? await RedisLimitStore.open(config.redisUrl) : new MemoryLimitStore();
     const keys = await KeyRing.open(store.signingKeys, clock, FIRST_KEY_ALG);
     if (options.createDemoAccount) await ensureDemoAccount(store, clock);
@@ -68,9 +70,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
  * the server secret, the first signing key and the demo account. Returns the demo client.
  */
 export async function prepareStore(config: Config, clock: Clock = systemClock): Promise<{ accountName: string; publicKey: string } | undefined> {
+  checkServeConfig(config);
+  loadServerSecret(config.data, { shared: config.databaseUrl !== undefined });
   const store = await openStore(config);
   try {
-    loadServerSecret(config.data, { shared: config.databaseUrl !== undefined });
     await KeyRing.open(store.signingKeys, clock, FIRST_KEY_ALG);
     await ensureDemoAccount(store, clock);
     return await findDemoClient(store);

@@ -2,7 +2,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import type { LimitStore } from '../limits/limit-store.js';
+import { RefusalLog } from '../limits/refusal-log.js';
 import type { Directory } from '../modules/accounts/directory.js';
+import type { Account } from '../modules/accounts/types.js';
 import { applyCors } from './cors.js';
 
 /**
@@ -10,6 +12,7 @@ import { applyCors } from './cors.js';
  * applies its CORS allow-list, and counts the request against the account's API limit (429 with Retry-After when used up).
  */
 export function accountHook(ctx: { directory: Directory; limits: LimitStore; clock: Clock }) {
+  const refusals = new RefusalLog();
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const name = (request.params as { account?: string }).account ?? '';
     const account = name.length <= 63 ? await ctx.directory.account(name) : undefined;
@@ -18,11 +21,25 @@ export function accountHook(ctx: { directory: Directory; limits: LimitStore; clo
     applyCors(request, reply, account);
     // A preflight is answered by the OPTIONS route and is not an API call.
     if (request.method === 'OPTIONS') return;
-    const { apiRequestLimit, apiLimitWindowSeconds } = account.settings;
-    if (apiRequestLimit === null) return;
-    const verdict = await ctx.limits.hit(`api:${account.id}`, apiRequestLimit, apiLimitWindowSeconds * 1000, ctx.clock.now());
-    if (!verdict.allowed) {
-      throw new ApiError('rate_limited', { headers: { 'retry-after': String(verdict.retryAfterSeconds) } });
-    }
+    await countApiRequest(ctx, refusals, request, account);
   };
+}
+
+/** 429 `api_limit_exceeded` once the account's window is used up; the first 429 of a window is logged. */
+async function countApiRequest(ctx: { limits: LimitStore; clock: Clock }, refusals: RefusalLog, request: FastifyRequest, account: Account): Promise<void> {
+  const { apiRequestLimit, apiLimitWindowSeconds } = account.settings;
+  if (apiRequestLimit === null) return;
+  const now = ctx.clock.now();
+  const windowMs = apiLimitWindowSeconds * 1000;
+  const verdict = await ctx.limits.hit(`api:${account.id}`, apiRequestLimit, windowMs, now);
+  if (verdict.allowed) return;
+  // The limit stores count in fixed windows aligned to the epoch: this is where this one ends.
+  const windowEnd = now - (now % windowMs) + windowMs;
+  if (refusals.shouldLog(account.id, now, windowEnd)) {
+    request.log.warn(
+      { code: 'api_limit_exceeded', account: account.name, limit: apiRequestLimit, windowSeconds: apiLimitWindowSeconds, retryAfterSeconds: verdict.retryAfterSeconds },
+      'API limit reached: the account gets 429 until the window ends',
+    );
+  }
+  throw new ApiError('api_limit_exceeded', { headers: { 'retry-after': String(verdict.retryAfterSeconds) } });
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ConfigError } from '../config.js';
 import { randomSecret } from './secrets.js';
 
 export const SECRET_FILE = 'server.secret';
@@ -15,11 +16,11 @@ const MIN_BYTES = 32;
 export function loadServerSecret(dataDir: string, options: { shared: boolean }, env: NodeJS.ProcessEnv = process.env): Buffer {
   const fromEnv = env.OPENMESHY_SECRET;
   if (!fromEnv && options.shared) {
-    throw new Error('OPENMESHY_SECRET must be set with DATABASE_URL: every instance on one database needs the same secret (e.g. `openssl rand -base64 32`)');
+    throw new ConfigError('OPENMESHY_SECRET must be set with DATABASE_URL: every instance on one database needs the same secret (e.g. `openssl rand -base64 32`)');
   }
   if (fromEnv) {
     const secret = Buffer.from(fromEnv, 'base64');
-    if (secret.length < MIN_BYTES) throw new Error(`OPENMESHY_SECRET must be base64 of at least ${MIN_BYTES} bytes`);
+    if (secret.length < MIN_BYTES) throw new ConfigError(`OPENMESHY_SECRET must be base64 of at least ${MIN_BYTES} bytes`);
     return secret;
   }
   const file = path.join(dataDir, SECRET_FILE);

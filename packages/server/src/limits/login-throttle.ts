@@ -3,6 +3,7 @@ import { ApiError } from '../errors.js';
 import { usernameKey } from '../lib/usernames.js';
 import type { Account, LoginThrottleSettings } from '../modules/accounts/types.js';
 import { retryAfterSeconds, type LimitStore } from './limit-store.js';
+import { RefusalLog, type WarnLogger } from './refusal-log.js';
 
 /**
  * How long a key is blocked after its `failures`-th failure: nothing for the first free ones,
@@ -23,15 +24,49 @@ export function blockAfterFailure(failures: number, free: number, lockAt: number
  * launder a stuffing run).
  */
 export class LoginThrottle {
-  constructor(private readonly limits: LimitStore) {}
+  private readonly refusals = new RefusalLog();
 
+  constructor(
+    private readonly limits: LimitStore,
+    private readonly log: WarnLogger,
+  ) {}
+
+  /**
+   * 429 while the username or the IP is blocked, with the code of the longer block (the one
+   * Retry-After waits out). The first 429 of a block is logged, per account and limit.
+   */
   async check(account: Account, username: string, ip: string, now: number): Promise<void> {
     const [userBlock, ipBlock] = await Promise.all([
       this.limits.blockedFor(userKey(account, username), now),
       this.limits.blockedFor(ipKey(account, ip), now),
     ]);
     const wait = Math.max(userBlock, ipBlock);
-    if (wait > 0) throw new ApiError('login_throttled', { headers: { 'retry-after': String(retryAfterSeconds(wait)) } });
+    if (wait === 0) return;
+    const code = userBlock >= ipBlock ? 'login_throttled_username' : 'login_throttled_ip';
+    const retryAfter = retryAfterSeconds(wait);
+    if (this.refusals.shouldLog(`${account.id}:${code}`, now, now + wait)) this.logRefusal(account, code, ip, retryAfter);
+    throw new ApiError(code, { headers: { 'retry-after': String(retryAfter) } });
+  }
+
+  /**
+   * The IP goes into the line of the IP limit: it is what was limited and what an operator can
+   * block. The username never does: people type their password into that field by mistake, and
+   * the throttle has no need of it in the clear (its counters keep only a digest).
+   */
+  private logRefusal(account: Account, code: 'login_throttled_username' | 'login_throttled_ip', ip: string, retryAfter: number): void {
+    const s = account.settings.loginThrottle;
+    const byIp = code === 'login_throttled_ip';
+    this.log.warn(
+      {
+        code,
+        account: account.name,
+        freeFailures: byIp ? s.ipFreeFailures : s.freeFailures,
+        lockFailures: byIp ? s.ipLockFailures : s.lockFailures,
+        retryAfterSeconds: retryAfter,
+        ...(byIp && { ip }),
+      },
+      `login throttle: too many failed password grants ${byIp ? 'from one IP' : 'for one username'}; 429 until the block ends`,
+    );
   }
 
   async recordFailure(account: Account, username: string, ip: string, now: number): Promise<void> {

@@ -8,6 +8,7 @@ import { after, describe, test } from 'node:test';
 import { settings } from '../../src/config.js';
 import { BIN, runCli } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/postgres.js';
+import { TEST_SECRET } from '../helpers/server.js';
 
 describe('CLI: accounts and clients', () => {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'openmeshy-cli-'));
@@ -26,6 +27,8 @@ describe('CLI: accounts and clients', () => {
     const created = JSON.parse(result.stdout);
     assert.equal(created.accountName, 'shop');
     assert.match(created.publicKey, /^[A-Za-z0-9_-]{22}$/);
+    const [listed] = JSON.parse(runCli(['account', 'list', '--json', '--data', data]).stdout);
+    assert.equal(listed.settings.apiRequestLimit, null, 'a new account has no API limit');
   });
 
   test('a duplicate or malformed account name: a clear error and exit code 2', () => {
@@ -127,6 +130,8 @@ describe('CLI: migrate', () => {
 });
 
 describe('CLI: settings', () => {
+  const NO_DATABASE = 'postgres://postgres@127.0.0.1:1/openmeshy_never_created';
+
   test('serve --help lists every setting with its flag and environment variable', () => {
     const result = runCli(['serve', '--help']);
     assert.equal(result.status, 0);
@@ -142,6 +147,11 @@ describe('CLI: settings', () => {
       [['serve'], { PORT: '70000' }, /port must be between 0 and 65535/],
       [['serve', '--log-level', 'loud'], {}, /log level must be one of/],
       [['serve'], { DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres/],
+      // Refused before connecting: this database does not exist, and nothing tries to reach it.
+      [['serve'], { DATABASE_URL: NO_DATABASE, OPENMESHY_SECRET: TEST_SECRET }, /OPENMESHY_PUBLIC_URL \(or --public-url\) must be set with DATABASE_URL/],
+      [['serve', '--workers', '2'], { DATABASE_URL: NO_DATABASE, OPENMESHY_SECRET: TEST_SECRET }, /OPENMESHY_PUBLIC_URL \(or --public-url\) must be set with DATABASE_URL/],
+      [['serve'], { DATABASE_URL: NO_DATABASE, OPENMESHY_PUBLIC_URL: 'https://api.example.com' }, /OPENMESHY_SECRET must be set with DATABASE_URL/],
+      [['serve'], { DATABASE_URL: NO_DATABASE, OPENMESHY_PUBLIC_URL: 'https://api.example.com', OPENMESHY_SECRET: 'c2hvcnQ=' }, /OPENMESHY_SECRET must be base64 of at least 32 bytes/],
     ];
     for (const [args, env, message] of cases) {
       const result = runCli(args, env);

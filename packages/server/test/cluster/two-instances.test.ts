@@ -5,14 +5,18 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runCli, startServe } from '../helpers/cli.js';
 import { get, postForm, postJson } from '../helpers/http.js';
+import { decodeJwt } from '../helpers/jwt.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { TEST_SECRET } from '../helpers/server.js';
 
 const REDIS_URL = process.env.OPENMESHY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** What the load balancer in front of both would be reached at. */
+const PUBLIC_URL = 'https://api.cluster.test';
 
 /**
- * Two OpenMeshy processes on one PostgreSQL database and one Redis act as one server: refresh
- * rotation stays single-winner across them and the API limit is counted once.
+ * Two OpenMeshy processes on one PostgreSQL database and one Redis act as one server: access
+ * tokens of one are good at the other, refresh rotation stays single-winner across them and the
+ * API limit is counted once.
  */
 describe('two instances on one PostgreSQL and one Redis', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -25,7 +29,7 @@ describe('two instances on one PostgreSQL and one Redis', () => {
 
   before(async () => {
     database = await createTestDatabase();
-    env = { DATABASE_URL: database.url, REDIS_URL, OPENMESHY_SECRET: TEST_SECRET, OPENMESHY_DATA: data, LOG_LEVEL: 'warn' };
+    env = { DATABASE_URL: database.url, REDIS_URL, OPENMESHY_SECRET: TEST_SECRET, OPENMESHY_PUBLIC_URL: PUBLIC_URL, OPENMESHY_DATA: data, LOG_LEVEL: 'warn' };
     const cli = (...args: string[]) => {
       const result = runCli([...args, '--json'], env);
       assert.equal(result.status, 0, result.stderr);
@@ -74,6 +78,19 @@ describe('two instances on one PostgreSQL and one Redis', () => {
     const token = await loginAt(urls[0]!, graceClient);
     const res = await refreshAt(urls[1]!, graceClient, token);
     assert.equal(res.status, 200);
+  });
+
+  test('an access token from one instance is good at the other: both name the public URL as issuer', async () => {
+    const username = `u_${Math.random().toString(36).slice(2)}`;
+    assert.equal((await postJson(`${urls[0]!}/cluster/users/register/anonymous`, { username })).status, 201);
+    const login = await postForm(`${urls[0]!}/cluster/connect/token`, { client_id: graceClient, grant_type: 'password', username, password: 'nopassword' });
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+    assert.equal(decodeJwt(login.body.access_token).payload.iss, `${PUBLIC_URL}/cluster`);
+    for (const url of urls) {
+      const me = await get(`${url}/cluster/users/me`, { authorization: `Bearer ${login.body.access_token}` });
+      assert.equal(me.status, 200, `${url}: ${JSON.stringify(me.body)}`);
+      assert.equal((await get(`${url}/cluster/.well-known/openid-configuration`)).body.issuer, `${PUBLIC_URL}/cluster`);
+    }
   });
 
   test('20 parallel refreshes across both, inside the grace window: all get the same successor', async () => {

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { ADMIN_URL, createTestDatabase } from '../helpers/postgres.js';
-import { TEST_SECRET } from '../helpers/server.js';
+import { TEST_PUBLIC_URL, TEST_SECRET } from '../helpers/server.js';
 import { killDuringRefreshes, prepareAccount, restartAndCheckChains } from './refresh-chains.js';
 
 /**
@@ -42,7 +42,7 @@ after(async () => {
 });
 
 test('SIGKILL during a refresh storm on PostgreSQL: after a restart no received token is lost and no spent one works', async (t) => {
-  const env = { DATABASE_URL: database.url, OPENMESHY_SECRET: TEST_SECRET, OPENMESHY_DATA: data, LOG_LEVEL: 'warn' };
+  const env = { DATABASE_URL: database.url, OPENMESHY_SECRET: TEST_SECRET, OPENMESHY_PUBLIC_URL: TEST_PUBLIC_URL, OPENMESHY_DATA: data, LOG_LEVEL: 'warn' };
   const clientId = prepareAccount(env);
   // The killed process's connections die with it; PostgreSQL rolls back whatever they had open
   // and finishes whatever single statement it was running.

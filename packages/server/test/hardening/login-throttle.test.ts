@@ -34,7 +34,7 @@ describe('password guessing is throttled per username and per IP', () => {
     const blocked = await passwordGrant(t, 'victim', 'correct horse battery');
     assert.equal(blocked.status, 429);
     assert.equal(blocked.headers.get('retry-after'), '1');
-    assert.deepEqual(blocked.body, { error: 'temporarily_unavailable', error_description: LIMIT_SENTENCE, code: 'login_throttled' });
+    assert.deepEqual(blocked.body, { error: 'temporarily_unavailable', error_description: LIMIT_SENTENCE, code: 'login_throttled_username' });
 
     assert.equal((await passwordGrant(t, 'other', 'another good one')).status, 200, 'another username is not affected');
 
@@ -45,6 +45,27 @@ describe('password guessing is throttled per username and per IP', () => {
     assert.equal((await passwordGrant(t, 'victim', 'correct horse battery')).status, 200);
   });
 
+  const warned = (code: string) => t.logs.map((line) => JSON.parse(line)).filter((line) => line.level === 40 && line.code === code);
+
+  test('the first 429 of each block is logged once, with the account and the limit, never the username', async () => {
+    const before = warned('login_throttled_username').length;
+    for (let i = 0; i < 6; i++) assert.equal((await passwordGrant(t, 'target_user', `hunter2-${i}`)).status, 400);
+    for (let i = 0; i < 3; i++) assert.equal((await passwordGrant(t, 'target_user', 'hunter2')).body.code, 'login_throttled_username');
+    let lines = warned('login_throttled_username').slice(before);
+    assert.equal(lines.length, 1, 'three 429s in one block, one line');
+    const { account, freeFailures, lockFailures, retryAfterSeconds, ip } = lines[0];
+    assert.deepEqual({ account, freeFailures, lockFailures, retryAfterSeconds, ip }, { account: 'test', freeFailures: 5, lockFailures: 20, retryAfterSeconds: 1, ip: undefined });
+
+    // The block ends; the next failure blocks for 2 s, and that block's first 429 is logged too.
+    t.clock.advance(1_000);
+    assert.equal((await passwordGrant(t, 'target_user', 'hunter2')).status, 400);
+    for (let i = 0; i < 2; i++) assert.equal((await passwordGrant(t, 'target_user', 'hunter2')).status, 429);
+    lines = warned('login_throttled_username').slice(before);
+    assert.deepEqual(lines.map((line) => line.retryAfterSeconds), [1, 2]);
+    assert.ok(!t.logs.some((line) => line.includes('target_user') || line.includes('hunter2')), 'no username or password in any log line');
+    t.clock.advance(2_000);
+  });
+
   test('enough failures lock the username for the lock time', async () => {
     await t.setAccountSettings({ loginThrottle: { ...defaultAccountSettings.loginThrottle, freeFailures: 1, maxBackoffSeconds: 1, lockFailures: 4, lockSeconds: 600 } });
     for (let i = 0; i < 4; i++) {
@@ -53,6 +74,7 @@ describe('password guessing is throttled per username and per IP', () => {
     }
     const locked = await passwordGrant(t, 'other', 'another good one');
     assert.equal(locked.status, 429);
+    assert.equal(locked.body.code, 'login_throttled_username');
     assert.ok(Number(locked.headers.get('retry-after')) > 590);
     t.clock.advance(600_000);
     assert.equal((await passwordGrant(t, 'other', 'another good one')).status, 200);
@@ -66,9 +88,15 @@ describe('password guessing is throttled per username and per IP', () => {
       const res = await passwordGrant(t, `nobody-${i}`, 'guess');
       assert.equal(res.body.error_description, 'Username is invalid.');
     }
+    const before = warned('login_throttled_ip').length;
     const res = await passwordGrant(t, 'nobody-else', 'guess');
     assert.equal(res.status, 429);
-    assert.equal(res.body.code, 'login_throttled');
+    assert.equal(res.body.code, 'login_throttled_ip');
+    assert.equal((await passwordGrant(t, 'nobody-at-all', 'guess')).body.code, 'login_throttled_ip');
+    // The IP is what was limited, and what an operator would block: it is in the line.
+    const lines = warned('login_throttled_ip').slice(before);
+    assert.equal(lines.length, 1);
+    assert.deepEqual([lines[0].account, lines[0].ip, lines[0].freeFailures], ['test', '127.0.0.1', 3]);
     t.clock.advance(1_000);
     await t.setAccountSettings({ loginThrottle: { ...defaultAccountSettings.loginThrottle } });
   });
@@ -96,7 +124,7 @@ describe('login throttling is shared by instances through Redis', () => {
     for (let i = 0; i < 6; i++) await passwordGrant(i % 2 ? a : b, 'shared_victim', 'wrong');
     const res = await passwordGrant(b, 'shared_victim', 'right password here');
     assert.equal(res.status, 429);
-    assert.equal(res.body.code, 'login_throttled');
+    assert.equal(res.body.code, 'login_throttled_username');
     assert.equal((await get(`${a.url}/healthz`)).status, 200);
   });
 });
@@ -118,7 +146,9 @@ describe('behind a proxy (--trust-proxy on) the client IP comes from X-Forwarded
 
   test('one forwarded address is throttled across usernames; another is not', async () => {
     for (let i = 0; i < 3; i++) assert.equal((await guessFrom('203.0.113.7', `nobody-${i}`)).status, 400);
-    assert.equal((await guessFrom('203.0.113.7', 'nobody-else')).status, 429);
+    const refused = await guessFrom('203.0.113.7', 'nobody-else');
+    assert.equal(refused.status, 429);
+    assert.equal(((await refused.json()) as { code: string }).code, 'login_throttled_ip');
     assert.equal((await guessFrom('203.0.113.8', 'nobody-else')).status, 400);
   });
 });

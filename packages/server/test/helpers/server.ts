@@ -39,6 +39,8 @@ export interface TestServerOptions {
 }
 
 export const TEST_SECRET = Buffer.alloc(32, 7).toString('base64');
+/** With PostgreSQL the public URL is required: it is the token issuer all instances share. */
+export const TEST_PUBLIC_URL = 'https://openmeshy.test';
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'openmeshy-test-'));
@@ -49,6 +51,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       '--log-level': options.logLevel ?? 'info',
       '--database-url': options.databaseUrl,
       '--redis-url': options.redisUrl,
+      '--public-url': options.databaseUrl ? TEST_PUBLIC_URL : undefined,
       ...options.flags,
     },
     {},

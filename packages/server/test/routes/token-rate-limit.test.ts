@@ -6,22 +6,22 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { login, refreshGrant, SCOPE } from '../helpers/tokens.js';
 
 /**
- * The account's API request limit: counted per account across all of its endpoints, 429 with
- * Retry-After and the documented sentence, in the OAuth shape on connect/ and the API shape
- * elsewhere.
+ * The account's API request limit: none by default; when set, counted per account across all of
+ * its endpoints, 429 `api_limit_exceeded` with Retry-After and the documented sentence, in the
+ * OAuth shape on connect/ and the API shape elsewhere, and one warn line a window.
  */
 const SENTENCE = 'You have either hit your API or Database limit. Please review your account.';
 const WINDOW_MS = 60_000;
 
 function assertOAuth429(res: JsonResponse, retryAfter: string): void {
   assert.equal(res.status, 429, JSON.stringify(res.body));
-  assert.deepEqual(res.body, { error: 'temporarily_unavailable', error_description: SENTENCE, code: 'rate_limited' });
+  assert.deepEqual(res.body, { error: 'temporarily_unavailable', error_description: SENTENCE, code: 'api_limit_exceeded' });
   assert.equal(res.headers.get('retry-after'), retryAfter);
 }
 
 function assertApi429(res: JsonResponse, retryAfter: string): void {
   assert.equal(res.status, 429, JSON.stringify(res.body));
-  assert.deepEqual(res.body, { statusCode: 429, code: 'rate_limited', message: SENTENCE });
+  assert.deepEqual(res.body, { statusCode: 429, code: 'api_limit_exceeded', message: SENTENCE });
   assert.equal(res.headers.get('retry-after'), retryAfter);
 }
 
@@ -73,6 +73,32 @@ describe('API request limit', () => {
       assert.equal(res.status, 400);
       assert.equal(res.body.code, 'username_invalid');
     }
+  });
+
+  test('a new account has no API limit: many requests in one window all pass', async () => {
+    const fresh = await createAccount(t.server.store, 'limits-fresh', t.clock.now());
+    assert.equal(fresh.account.settings.apiRequestLimit, null);
+    const statuses = new Set<number>();
+    for (let i = 0; i < 300; i++) statuses.add((await get(`${t.url}/limits-fresh/.well-known/jwks.json`)).status);
+    assert.deepEqual([...statuses], [200]);
+  });
+
+  test('the first 429 of a window is logged once, with the account, the limit and the window', async () => {
+    await limit(2);
+    const warned = () => t.logs.map((line) => JSON.parse(line)).filter((line) => line.level === 40 && line.code === 'api_limit_exceeded');
+    const before = warned().length;
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await get(`${t.base}/.well-known/jwks.json`)).status);
+    assert.deepEqual(statuses, [200, 200, 429, 429, 429, 429]);
+    const lines = warned().slice(before);
+    assert.equal(lines.length, 1, 'four 429s, one line');
+    const { account, limit: logged, windowSeconds, retryAfterSeconds } = lines[0];
+    assert.deepEqual({ account, logged, windowSeconds, retryAfterSeconds }, { account: 'test', logged: 2, windowSeconds: 60, retryAfterSeconds: 60 });
+
+    // The next window refuses again: one more line.
+    t.clock.advance(WINDOW_MS);
+    for (let i = 0; i < 4; i++) await get(`${t.base}/.well-known/jwks.json`);
+    assert.equal(warned().length - before, 2);
   });
 
   test('"unlimited" lifts the limit', async () => {

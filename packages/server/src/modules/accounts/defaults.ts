@@ -5,9 +5,11 @@ export const defaultAccountSettings: AccountSettings = {
   anonymousRegistration: true,
   publicRegistration: true,
   recovery: 'none',
-  // ~1,000 requests a second averaged over a minute: far above one app's normal traffic, low
-  // enough that a runaway client is cut off before it starves the other accounts.
-  apiRequestLimit: 60_000,
+  // No API limit, as Parse Server and PocketBase: a fixed default capped every account of a fresh
+  // install (60,000 a minute was 1,000 requests a second). An operator hosting many tenants sets
+  // one per account. Accounts store their settings whole when created, so an account made with
+  // the old default keeps its 60,000 until `account set NAME --api-limit unlimited`.
+  apiRequestLimit: null,
   apiLimitWindowSeconds: 60,
   corsOrigins: [],
   // Keycloak-like: 5 free tries, then 1 s, 2 s, 4 s ... at most 60 s between tries; 20 failures lock
