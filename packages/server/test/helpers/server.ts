@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import { createAccount } from '../../src/modules/accounts/accounts.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { startServer, type RunningServer } from '../../src/server.js';
@@ -10,6 +10,8 @@ import type { AccountSettings, ClientSettings } from '../../src/modules/accounts
 
 export interface TestServer {
   server: RunningServer;
+  /** The settings the server runs with. */
+  config: Config;
   /** http://127.0.0.1:PORT */
   url: string;
   /** http://127.0.0.1:PORT/ACCOUNT */
@@ -79,6 +81,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const settle = () => clock.advance(2_001);
   return {
     server,
+    config,
     url: server.url,
     base: `${server.url}/test`,
     account: 'test',
