@@ -3,6 +3,7 @@ import { createPrivateKey, sign } from 'node:crypto';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { createAccount } from '../../src/modules/accounts/accounts.js';
+import { appRoutes, routeCount, type AppRoute } from '../helpers/app-routes.js';
 import { get } from '../helpers/http.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { login, passwordGrant, passwordUser, refreshGrant } from '../helpers/tokens.js';
@@ -13,13 +14,11 @@ import {
   headers,
   jsonObject,
   jsonOdd,
-  long,
   methods,
   pathBend,
-  pct,
   printable,
   query,
-  routes,
+  rarely,
   segment,
   text,
   tokenish,
@@ -27,10 +26,16 @@ import {
   type Material,
 } from './arbitraries.js';
 import { AnswerTally, assertWellFormedAnswer, errorLines } from './invariant.js';
-import { CLOSED, encodeRequest, exchange, type WireRequest } from './wire.js';
+import { fillTemplate, paramHints, plainPath, routePath, routeRequests, templateParams, type ParamHint, type RouteRequest } from './route-inputs.js';
+import { CLOSED, encodeRequest, exchange, type WireAnswer, type WireRequest } from './wire.js';
 
 /**
  * Property-based fuzzing of every endpoint of one real server (issue 6, "Hostile input").
+ *
+ * The routes are the app's own, enumerated by an onRoute hook (see helpers/app-routes.ts): every
+ * route gets generic hostile requests made from its template and schema (route-inputs.ts), so a
+ * new route is fuzzed without anyone adding it here. The deep properties below know more about
+ * the routes they are written for (DEEP); a stale one fails the first test.
  *
  * Every request goes over a raw socket (see wire.ts) and every answer is held to one invariant
  * (see invariant.ts): a 2xx or a 4xx with a JSON reason, never a 5xx, never a hang, and no error
@@ -38,7 +43,8 @@ import { CLOSED, encodeRequest, exchange, type WireRequest } from './wire.js';
  * live and spent tokens, tokens signed with the server's own key) with garbage, so that cases
  * get past the first check and reach the code behind it.
  *
- * `npm test` runs FUZZ_RUNS (default 200) cases per property; `npm run fuzz` runs 5000. A failure
+ * `npm test` runs FUZZ_RUNS (default 200) cases per property, and a tenth of that (at least 10)
+ * per route in the generic property of every route; `npm run fuzz` runs 5000. A failure
  * prints fast-check's seed and path; replay it with FUZZ_SEED=<seed> FUZZ_PATH=<path> (the
  * server's state, e.g. which tokens are spent, is not replayed, but the inputs are).
  * FUZZ_STATS=1 prints, per property, how often each answer came back.
@@ -47,19 +53,49 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 const PATH = process.env.FUZZ_PATH;
 const settings = { numRuns: RUNS, includeErrorInReport: true, ...(SEED !== undefined && { seed: SEED }), ...(PATH !== undefined && { path: PATH }) };
+/** Cases per route in the generic property of every route: there are many routes. */
+const ROUTE_RUNS = Math.max(10, Math.ceil(RUNS / 10));
 /** Far above any honest answer on loopback; only a hang gets near it. */
 const ANSWER_TIMEOUT_MS = 10_000;
 /** How long the client waits in silence before giving up on sending the rest (see exchange). */
 const IDLE_END_MS = 1_000;
 
+/** The routes the deep properties are written for. */
+const DEEP = {
+  token: 'POST /:account/connect/token',
+  revocation: 'POST /:account/connect/revocation',
+  introspect: 'POST /:account/connect/introspect',
+  register: 'POST /:account/users/register',
+  registerAnonymous: 'POST /:account/users/register/anonymous',
+  me: 'GET /:account/users/me',
+};
+
+/**
+ * Whether the router took a plain request (no body, a URL that decodes) to a route: anything but
+ * the not-found handler's answer. A HEAD answer has no body to tell by, so only its status counts.
+ */
+function routed(answer: WireAnswer | typeof CLOSED, head: boolean): boolean {
+  if (answer === CLOSED) return false;
+  if (answer.status !== 404) return true;
+  if (head) return false;
+  try {
+    return (JSON.parse(answer.body.toString('utf8')) as { code?: unknown }).code !== 'route_not_found';
+  } catch {
+    return false;
+  }
+}
+
 describe('fuzz: hostile requests to every endpoint', () => {
   let t: TestServer;
   let port: number;
   let m: Material;
+  let routes: AppRoute[];
+  let hints: Record<string, ParamHint>;
 
   before(async () => {
     t = await startTestServer({ logLevel: 'warn' });
     port = Number(new URL(t.url).port);
+    routes = await appRoutes(t);
     // Account `test` lets everything through to the handlers (no API limit, no login back-off), so
     // cases reach the code behind the limits; account `strict` keeps the defaults, so the limits
     // themselves get fuzzed too (they answer 429, which is a well-formed 4xx).
@@ -90,6 +126,7 @@ describe('fuzz: hostile requests to every endpoint', () => {
       kid: jwks.body.keys[0].kid,
       sign: (input) => sign(null, Buffer.from(input), privateKey).toString('base64url'),
     };
+    hints = paramHints(m);
   });
 
   // Fresh tokens for every property: the ones before may be spent, revoked or expired by now.
@@ -103,7 +140,7 @@ describe('fuzz: hostile requests to every endpoint', () => {
   after(() => t.close());
 
   /** Sends one request and holds the answer, and the server's log, to the invariant. */
-  async function check(request: WireRequest & { wait?: number }): Promise<void> {
+  async function check(request: WireRequest & { wait?: number }): Promise<WireAnswer | typeof CLOSED> {
     if (request.wait) t.clock.advance(request.wait);
     const logged = t.logs.length;
     const head = request.method === 'HEAD';
@@ -111,11 +148,17 @@ describe('fuzz: hostile requests to every endpoint', () => {
     assertWellFormedAnswer(answer, { head });
     assert.deepEqual(errorLines(t.logs.slice(logged)), [], 'the server logged an error while answering');
     seen.count(answer);
+    return answer;
   }
 
   const seen = new AnswerTally();
-  const property = async (arbitrary: fc.Arbitrary<WireRequest>) => {
-    await fc.assert(fc.asyncProperty(arbitrary, check), settings);
+  const property = async (arbitrary: fc.Arbitrary<WireRequest>, more: Partial<fc.Parameters<[WireRequest]>> = {}) => {
+    await fc.assert(
+      fc.asyncProperty(arbitrary, async (sent) => {
+        await check(sent);
+      }),
+      { ...settings, ...more },
+    );
     // FUZZ_STATS=1 shows which answers a property's cases got: a generator whose cases all die at
     // the first check needs better material, and this is how to tell.
     if (process.env.FUZZ_STATS) console.error(seen.drain());
@@ -128,22 +171,63 @@ describe('fuzz: hostile requests to every endpoint', () => {
     return printable({ method, target, headers: head, body: payload.bytes });
   };
 
-  /** Mostly `usual`, now and then something from `odd`: enough cases must get past routing. */
-  const rarely = <T>(odd: fc.Arbitrary<T>, usual: T): fc.Arbitrary<T> => fc.oneof({ arbitrary: fc.constant(usual), weight: 8 }, { arbitrary: odd, weight: 1 });
   const asIs = (path: string) => path;
+
+  /** The path template of a route the app has; a deep property for one it lacks fails here. */
+  const url = (key: string): string => {
+    const route = routes.find((r) => r.key === key);
+    assert.ok(route, `the fuzz suite is written for ${key}, which the app does not have`);
+    return route.url;
+  };
+
+  test('the suite fuzzes the routes the server has, and every hint names a route or parameter of it', () => {
+    assert.ok(routes.length > 0);
+    // The routes were enumerated from a second app: the running server must hold the same ones.
+    assert.equal(routeCount(t.server.app), routes.length, 'the running server holds more or fewer routes than were enumerated');
+    for (const route of routes) assert.ok(t.server.app.hasRoute({ method: route.method, url: route.url }), `the running server has no ${route.key}`);
+    const keys = new Set(routes.map((r) => r.key));
+    assert.deepEqual(Object.values(DEEP).filter((key) => !keys.has(key)), [], 'deep properties for routes the app does not have');
+    const params = new Set(routes.flatMap((r) => templateParams(r.url)));
+    assert.deepEqual(Object.keys(hints).filter((name) => !params.has(name)), [], 'hints for path parameters no route has');
+  });
 
   test('any method, any route or path, any headers, any body', async () => {
     const randomPath = fc.array(segment, { maxLength: 6 }).map((parts) => `/${parts.join('/')}`);
     const target = fc.oneof(
-      { arbitrary: fc.tuple(accountSegment(m), fc.constantFrom(...m.users.map((u) => u.username)), fc.nat()).map(([a, u, i]) => routes(a, u)[i % 11]!), weight: 4 },
+      { arbitrary: fc.constantFrom(...routes).chain((route) => routePath(route, hints)), weight: 4 },
       { arbitrary: randomPath, weight: 2 },
-      { arbitrary: fc.constantFrom('*', '/', '//', '/%', '/..', '/test', '/test/', '/test/users', '/test/connect', '/test/.well-known'), weight: 1 },
+      {
+        arbitrary: fc.constantFrom('*', '/', '//', '/%', '/..', '/test', '/test/', '/test/users', '/test/connect', '/test/.well-known', '/test/.well-known/', '/.well-known/openid-configuration', '/test/.well-known/%2e%2e/jwks.json'),
+        weight: 1,
+      },
     );
     await property(
       fc
         .record({ method: methods, target, bend: pathBend, query, headers: headers(m, { framing: true }), body: body({}) })
         .map((r) => request(r.method, `${r.bend(r.target)}${r.query}`, r.headers, r.body)),
     );
+  });
+
+  /**
+   * One property per route of the app, made from nothing but what the route declares (and the
+   * parameter hints): a route nobody wrote a generator for is fuzzed all the same. The route's
+   * plain request must get past routing first: the cases draw their parameters from the same
+   * values, and a template they cannot fill, or parameters they never match, would fuzz nothing
+   * but the 404.
+   */
+  test('every route of the app: hostile parameters, queries, headers, content types and bodies of every JSON type', async (context) => {
+    const reached = new Set<string>();
+    const toRequest = (r: RouteRequest) => request(r.method, r.target, r.headers, r.body);
+    for (const route of routes) {
+      await context.test(route.key, async () => {
+        const { plain, cases } = routeRequests(route, m, hints);
+        if (routed(await check(toRequest(plain)), route.method === 'HEAD')) reached.add(route.key);
+        // A HEAD answer has no body to tell the router's 404 from the route's: its GET twin can.
+        const twinReached = route.method === 'HEAD' && reached.has(`GET ${route.url}`);
+        assert.ok(reached.has(route.key) || twinReached, `${plain.method} ${plain.target} did not get past routing to ${route.key}: its path parameters need a hint (paramHints in route-inputs.ts)`);
+        await property(cases.map(toRequest), { numRuns: ROUTE_RUNS });
+      });
+    }
   });
 
   /**
@@ -214,7 +298,7 @@ describe('fuzz: hostile requests to every endpoint', () => {
     await property(
       fc
         .record({ wait, account: account(), bend: rarely(pathBend, asIs), body: credentials, headers: headers(m), method: rarely(fc.constantFrom('GET', 'PUT', 'DELETE'), 'POST') })
-        .map((r) => Object.assign(request(r.method, r.bend(`/${r.account}/connect/token`), r.headers, r.body), { wait: r.wait })),
+        .map((r) => Object.assign(request(r.method, r.bend(fillTemplate(url(DEEP.token), { account: r.account })), r.headers, r.body), { wait: r.wait })),
     );
   });
 
@@ -222,8 +306,8 @@ describe('fuzz: hostile requests to every endpoint', () => {
     const names = ['token', 'token_type_hint', 'client_id'];
     await property(
       fc
-        .record({ wait, account: account(), endpoint: fc.constantFrom('revocation', 'introspect'), body: connectBody(pick(names)), headers: headers(m) })
-        .map((r) => Object.assign(request('POST', `/${r.account}/connect/${r.endpoint}`, r.headers, r.body), { wait: r.wait })),
+        .record({ wait, account: account(), endpoint: fc.constantFrom(url(DEEP.revocation), url(DEEP.introspect)), body: connectBody(pick(names)), headers: headers(m) })
+        .map((r) => Object.assign(request('POST', fillTemplate(r.endpoint, { account: r.account }), r.headers, r.body), { wait: r.wait })),
     );
   });
 
@@ -253,11 +337,11 @@ describe('fuzz: hostile requests to every endpoint', () => {
       fc
         .record({
           account: account(),
-          anonymous: fc.boolean(),
+          endpoint: fc.constantFrom(url(DEEP.register), url(DEEP.registerAnonymous)),
           body: fc.oneof({ arbitrary: userJson.map((json) => ({ contentType: 'application/json', bytes: Buffer.from(json) })), weight: 3 }, { arbitrary: body({ json: userJson }), weight: 1 }),
           headers: headers(m),
         })
-        .map((r) => request('POST', `/${r.account}/users/register${r.anonymous ? '/anonymous' : ''}`, r.headers, r.body)),
+        .map((r) => request('POST', fillTemplate(r.endpoint, { account: r.account }), r.headers, r.body)),
     );
   });
 
@@ -274,39 +358,13 @@ describe('fuzz: hostile requests to every endpoint', () => {
           headers: headers(m),
           query,
         })
-        .map((r) => request(r.method, `/${r.account}/users/me${r.query}`, [...r.auth.map((a): [string, string] => ['authorization', a]), ...r.headers])),
-    );
-  });
-
-  test('users/{username}/exists: unicode, NULs, encoded slashes, enormous names', async () => {
-    const username = fc.oneof(
-      { arbitrary: text.map(pct), weight: 4 },
-      { arbitrary: text, weight: 1 },
-      { arbitrary: fc.constantFrom(...m.users.map((u) => pct(u.username)), '%20fuzz_pw%20', 'FUZZ_PW', '%2e%2e', '%2F', '', '%00'), weight: 2 },
-      { arbitrary: long([400, 600, 5000]).map(pct), weight: 1 },
-    );
-    await property(
-      fc
-        .record({ account: accountSegment(m), username, query, headers: headers(m), method: fc.constantFrom('GET', 'GET', 'HEAD', 'POST') })
-        .map((r) => request(r.method, `/${r.account}/users/${r.username}/exists${r.query}`, r.headers)),
-    );
-  });
-
-  test('.well-known, /healthz and /readyz: any method, queries, headers and bodies', async () => {
-    const target = fc.oneof(
-      accountSegment(m).map((a) => `/${a}/.well-known/openid-configuration`),
-      accountSegment(m).map((a) => `/${a}/.well-known/jwks.json`),
-      fc.constantFrom('/healthz', '/readyz', '/.well-known/openid-configuration', '/test/.well-known/', '/test/.well-known/%2e%2e/jwks.json'),
-    );
-    await property(
-      fc
-        .record({ method: rarely(methods, 'GET'), target, bend: rarely(pathBend, asIs), query, headers: headers(m), body: fc.option(body({}), { nil: undefined }) })
-        .map((r) => request(r.method, `${r.bend(r.target)}${r.query}`, r.headers, r.body)),
+        .map((r) => request(r.method, `${fillTemplate(url(DEEP.me), { account: r.account })}${r.query}`, [...r.auth.map((a): [string, string] => ['authorization', a]), ...r.headers])),
     );
   });
 
   test('broken HTTP: garbage, bad request lines, header injection, bad chunked bodies, huge heads', async () => {
-    const target = fc.constantFrom('/healthz', '/test/users/me', '/test/connect/token', '/test/users/register/anonymous');
+    // Every route's plain path, so that what the parser lets through reaches each of them.
+    const target = fc.constantFrom(...new Set(routes.map((route) => plainPath(route, hints))));
     const complete = (text: string) => ({ bytes: Buffer.from(text, 'latin1'), incomplete: false });
     // Sent whole, then the client gives up at once: the server must answer what it got.
     const cutShort = (bytes: Buffer) => ({ bytes, incomplete: true });

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { validatorCompiler } from '../../src/http/validation.js';
 import type { AppRoute } from '../helpers/app-routes.js';
+import { plainPath, queryOf } from './route-inputs.js';
 import { nearlyValidFor, validFor } from './schema.js';
 
 /**
@@ -57,11 +58,13 @@ describe('fuzz inputs made from a route schema', () => {
 
   const send = (target: string, body: unknown) => app.inject({ method: 'POST', url: target, payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 
-  test('valid values pass validation', async () => {
+  test('valid values pass validation: params, query and body', async () => {
+    const path = plainPath(route, {});
+    assert.match(path, /^\/things\/\d+$/);
     const refused: string[] = [];
-    for (const body of fc.sample(validFor(schema.body), SAMPLES)) {
-      const answer = await send('/things/1?limit=1', body);
-      if (answer.statusCode !== 200) refused.push(`${JSON.stringify(body)}: ${answer.body}`);
+    for (const [query, body] of fc.sample(fc.tuple(validFor(schema.querystring).map(queryOf), validFor(schema.body)), SAMPLES)) {
+      const answer = await send(`${path}${query}`, body);
+      if (answer.statusCode !== 200) refused.push(`${query} ${JSON.stringify(body)}: ${answer.body}`);
     }
     assert.deepEqual(refused, []);
   });
