@@ -19,7 +19,8 @@ export interface ParamHint {
 /** Path parameter values, by parameter name, that exist on the fuzzed server. */
 export function paramHints(m: Material): Record<string, ParamHint> {
   return {
-    account: { plain: m.accounts[0]!, values: accountSegment(m) },
+    // Mostly the first account, whose users and tokens the generators know.
+    account: { plain: m.accounts[0]!, values: rarely(accountSegment(m), m.accounts[0]!) },
     username: {
       plain: pct(m.users[0]!.username),
       values: fc.oneof(
@@ -114,6 +115,18 @@ function routeBody(route: AppRoute): fc.Arbitrary<Body | undefined> {
 }
 
 /**
+ * A live access token, most of the time, for a route that declares (`config.access`) it is not
+ * public: a case without one dies at authentication, before anything the route does itself.
+ */
+function routeAuth(route: AppRoute, m: Material): fc.Arbitrary<[string, string][]> {
+  const kind = (route.config as { access?: { kind?: unknown } } | undefined)?.access?.kind;
+  const none = fc.constant<[string, string][]>([]);
+  if (kind === undefined || kind === 'public') return none;
+  const bearer = fc.constantFrom(...m.accessTokens).map((token): [string, string][] => [['authorization', `Bearer ${token}`]]);
+  return fc.oneof({ arbitrary: bearer, weight: 3 }, { arbitrary: none, weight: 1 });
+}
+
+/**
  * Requests for one route: mostly its own method and template, now and then another method or a
  * bent path; hostile parameters, queries, headers and bodies. `plain` is the route's simplest
  * request (plain parameters, nothing else), which must get past routing.
@@ -126,7 +139,7 @@ export function routeRequests(route: AppRoute, m: Material, hints: Record<string
       path: routePath(route, hints),
       bend: rarely(pathBend, (path: string) => path),
       query: routeQuery(route),
-      headers: headers(m),
+      headers: fc.tuple(routeAuth(route, m), headers(m)).map(([auth, more]) => [...auth, ...more]),
       body: routeBody(route),
     })
     .map((r): RouteRequest => ({ method: r.method, target: `${r.bend(r.path)}${r.query}`, headers: r.headers, body: r.body }));
