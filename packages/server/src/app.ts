@@ -7,6 +7,7 @@ import { access, enforceAccess } from './http/access.js';
 import { authenticate } from './http/authenticate.js';
 import './http/request.js';
 import { sendApiError } from './http/errors.js';
+import { registerOpenapi } from './http/openapi.js';
 import { answerNodeLevelRequests, clientErrorHandler, onMaxParamLength } from './http/raw-errors.js';
 import { securityHeaders, securityHeaderValues } from './http/security-headers.js';
 import { schemaErrorFormatter, validatorCompiler } from './http/validation.js';
@@ -106,6 +107,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     });
   }
 
+  registerOpenapi(app);
   app.register(healthRoutes, { store, limits, limitsKind: config.redisUrl ? 'redis' : 'memory' });
   app.register(
     async (scope) => {

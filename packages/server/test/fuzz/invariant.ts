@@ -8,14 +8,21 @@ import { CLOSED, type WireAnswer } from './wire.js';
  * can read (`message` for the API, `error_description` for OAuth). A 2xx with a body is JSON too,
  * and one that carries a token says `Cache-Control: no-store`.
  */
-export function assertWellFormedAnswer(answer: WireAnswer | typeof CLOSED, context: { head: boolean }): void {
+export function assertWellFormedAnswer(answer: WireAnswer | typeof CLOSED, context: { head: boolean; docsPage?: boolean }): void {
   assert.notEqual(answer, CLOSED, 'the server closed the connection without answering');
   const { status, headers, body } = answer as WireAnswer;
   const summary = `${status} ${JSON.stringify(headers)} ${body.toString('utf8').slice(0, 300)}`;
+  if (context.docsPage && status >= 300 && status < 400) {
+    // The reference page redirects to /docs/: as a path on this server, never to a host.
+    assert.match(headers.location ?? '', /^\/(?!\/)/, `a redirect must stay on this server: ${summary}`);
+    return;
+  }
   assert.ok((status >= 200 && status < 300) || (status >= 400 && status < 500), `status must be 2xx or 4xx: ${summary}`);
   // A HEAD answer and a 204 have no body by definition; their headers still say what it would be.
   if (context.head || status === 204) return;
   if (status < 300 && body.length === 0) return;
+  // The reference page's own files (HTML, scripts, styles) are the one thing served that is not JSON.
+  if (context.docsPage && status < 300) return;
   assert.match(headers['content-type'] ?? '', /^application\/json\b/i, `answer must be JSON: ${summary}`);
   let parsed: unknown;
   assert.doesNotThrow(() => (parsed = JSON.parse(body.toString('utf8'))), `body must parse as JSON: ${summary}`);
@@ -65,4 +72,10 @@ export class AnswerTally {
     this.counts.clear();
     return lines.join('\n');
   }
+}
+
+/** The API reference page and its files (/docs, swagger-ui), whatever odd path form reaches them. */
+export function isDocsPath(target: string): boolean {
+  const path = target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
+  return /^\/+docs(?:[/?#]|$)/i.test(path);
 }

@@ -6,15 +6,20 @@ import { defaultAccountSettings, defaultClientSettings } from './defaults.js';
 
 export class AccountNameError extends Error {}
 
-/** Names the server's own top-level routes use, which no account may shadow. */
-const reservedNames = new Set(['healthz', 'readyz', 'metrics', 'api', 'admin']);
+/**
+ * Names the server's own top-level routes use, which no account may shadow. (`/openapi.json`
+ * needs no entry: a name cannot hold a dot.)
+ */
+const reservedNames = new Set(['healthz', 'readyz', 'metrics', 'api', 'admin', 'docs']);
 
 /**
  * An account name is one URL path segment: lowercase letters, digits and inner hyphens, 2-63
  * characters (a DNS label), so it is safe in URLs, logs and hostnames alike.
  */
+export const accountNamePattern = '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])$';
+
 export function checkAccountName(name: string): void {
-  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])$/.test(name)) {
+  if (!new RegExp(accountNamePattern).test(name)) {
     throw new AccountNameError(
       `invalid account name "${name}": use 2-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit`,
     );
