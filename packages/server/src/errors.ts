@@ -50,6 +50,49 @@ export const reasons = {
   field_invalid: { status: 400, reason: 'A field has the wrong type.' },
   parameter_invalid: { status: 400, reason: 'A path or query parameter is invalid.' },
 
+  // --- paging (every search)
+  page_invalid: { status: 400, reason: 'Page must be a whole number from 1.' },
+  page_size_invalid: { status: 400, reason: 'Page size must be a whole number from 1 to 200.' },
+
+  // --- roles (roles/*.rst; "insufficent" is the docs' spelling)
+  role_name_required: { status: 400, reason: 'Name is required.' },
+  role_name_invalid: { status: 400, reason: 'Name can only be alpha characters only.' },
+  role_name_reserved: { status: 400, reason: "Role cannot start with 'meshy.'." },
+  role_name_taken: { status: 400, reason: 'Role already exists.' },
+  role_system_undeletable: { status: 400, reason: "Unable to delete role that starts with 'meshy.'." },
+  role_not_found: { status: 404, reason: 'Role was not found.' },
+  roles_create_forbidden: { status: 403, reason: 'User has insufficent permission to create roles.' },
+  roles_read_forbidden: { status: 403, reason: 'User has insufficent permission to read roles.' },
+  roles_update_forbidden: { status: 403, reason: 'User has insufficent permission to update roles.' },
+  roles_delete_forbidden: { status: 403, reason: 'User has insufficent permission to delete roles.' },
+  permissions_create_forbidden: { status: 403, reason: 'User has insufficent permission to create permissions.' },
+  permissible_name_required: { status: 400, reason: 'Permissible name is required.' },
+  permission_flag_required: { status: 400, reason: 'At least one of the following must be set: Create, Update, Read, Delete.' },
+  permissible_not_found: { status: 400, reason: 'Permissible does not exist.' },
+  permissible_flag_unsupported: { status: 400, reason: 'Permisisble does not support the permission configuration.' },
+  permission_role_not_found: { status: 400, reason: 'Role does not exist.' },
+  permissible_taken: { status: 400, reason: 'Permissible was already configured for role.' },
+  permissible_overlap: {
+    status: 400,
+    reason: "A higher permissible cannot be assigned to a role with a specific permission already. IE you cannot have 'meshes' and 'meshes.person' for the role.",
+  },
+  permission_not_found: { status: 404, reason: 'Permission was not found.' },
+
+  // --- users administration (users/*.rst)
+  user_not_found: { status: 404, reason: 'User is not found.' },
+  user_delete_self: { status: 400, reason: 'User is not able to delete self.' },
+  user_roles_unchangeable: { status: 400, reason: 'Unable to change user roles via API.' },
+  user_roles_not_held: {
+    status: 400,
+    reason:
+      'User cannot add roles they do not already have assigned. If a user has the update role permission they can assign any role to any user. However if they do not have this permission they can only assign roles they currently have assigned to themselves.',
+  },
+  users_create_forbidden: { status: 403, reason: 'User has insufficent permission to create users.' },
+  users_read_forbidden: { status: 403, reason: 'User has insufficent permission to read users.' },
+  users_update_forbidden: { status: 403, reason: 'User has insufficent permission to update users.' },
+  users_delete_forbidden: { status: 403, reason: 'User has insufficent permission to delete users.' },
+  order_by_invalid: { status: 400, reason: 'OrderBy is in an invalid format. It must be in a valid Mongo DB format.' },
+
   // --- token endpoint (RFC 6749 §5.2 codes)
   parameter_missing: { status: 400, reason: 'A required parameter is missing.', oauthError: 'invalid_request' },
   parameter_duplicated: { status: 400, reason: 'A parameter was given more than once.', oauthError: 'invalid_request' },
@@ -113,6 +156,13 @@ export interface FieldProblem {
   expected: string | undefined;
 }
 
+/** Fields whose every schema failure has one reason of its own, whatever the keyword. */
+const fieldCodes: Partial<Record<string, ReasonCode>> = {
+  page: 'page_invalid',
+  pageSize: 'page_size_invalid',
+  orderBy: 'order_by_invalid',
+};
+
 /** Fields whose documented sentence for "missing" has a code of its own. */
 const requiredFieldCodes: Partial<Record<string, ReasonCode>> = {
   username: 'username_field_required',
@@ -125,6 +175,8 @@ const requiredFieldCodes: Partial<Record<string, ReasonCode>> = {
  */
 export function fieldReason(problem: FieldProblem): ApiError {
   const { field, inItem, keyword, limit, expected } = problem;
+  const own = fieldCodes[field];
+  if (own) return new ApiError(own);
   if (keyword === 'required' && !inItem) {
     const code = requiredFieldCodes[field];
     return code ? new ApiError(code) : new ApiError('field_invalid', { reason: `${field} is a required field.` });

@@ -22,6 +22,10 @@ export const defaultAccountSettings: AccountSettings = {
     ipFreeFailures: 50,
     ipLockFailures: 200,
   },
+  defaultPermissions: [
+    { permissibleName: 'meshes', create: true, read: true, update: true, delete: true },
+    { permissibleName: 'projections', create: false, read: true, update: false, delete: false },
+  ],
 };
 
 export const defaultClientSettings: ClientSettings = {

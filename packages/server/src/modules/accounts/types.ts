@@ -17,6 +17,15 @@ export interface LoginThrottleSettings {
   ipLockFailures: number;
 }
 
+/** What a role may do with one permissible; roles/types.ts's Grant, repeated here so accounts need not import roles. */
+export interface DefaultGrant {
+  permissibleName: string;
+  create: boolean;
+  read: boolean;
+  update: boolean;
+  delete: boolean;
+}
+
 export interface AccountSettings {
   anonymousRegistration: boolean;
   publicRegistration: boolean;
@@ -28,6 +37,13 @@ export interface AccountSettings {
   /** Browser origins allowed to call the API (CORS); ["*"] allows any, [] none. */
   corsOrigins: string[];
   loginThrottle: LoginThrottleSettings;
+  /**
+   * What every signed-in user may do, anonymous ones included, on top of their roles. MeshyDB's
+   * getting-started guide has a freshly registered anonymous user store and read data, so a new
+   * account allows mesh data and reading projections; `openmeshy account set NAME
+   * --default-permissions none` narrows it.
+   */
+  defaultPermissions: DefaultGrant[];
 }
 
 export interface Account {

@@ -1,0 +1,55 @@
+import type { Clock } from '../../lib/clock.js';
+import type { Account } from '../accounts/types.js';
+import type { UserRole } from '../users/types.js';
+import { allows } from './permissions.js';
+import type { RoleStore } from './store.js';
+import type { Action, Grant } from './types.js';
+
+/** How stale a permission may be: a revoked one stops working within this, on every instance. */
+export const GRANTS_TTL_MS = 2_000;
+
+/**
+ * What a signed-in user may do: the account's default grants and those of the user's current
+ * roles. The user's roles come with the user's row (read on every request anyway); each account's
+ * role -> grants map is read in one query at most every GRANTS_TTL_MS and shared by the requests
+ * of that window (one read in flight per account), so a checked route costs no query of its own.
+ */
+export class GrantsCache {
+  private readonly accounts = new Map<string, { at: number; grants: Promise<Map<string, Grant[]>> }>();
+
+  constructor(
+    private readonly roles: Pick<RoleStore, 'accountGrants'>,
+    private readonly clock: Clock,
+  ) {}
+
+  async grantsOf(account: Account, roles: readonly UserRole[]): Promise<Grant[]> {
+    const grants: Grant[] = [...account.settings.defaultPermissions];
+    if (roles.length === 0) return grants;
+    const byRole = await this.roleGrants(account.id);
+    for (const role of roles) grants.push(...(byRole.get(role.name.toLowerCase()) ?? []));
+    return grants;
+  }
+
+  async allows(account: Account, roles: readonly UserRole[], permissible: string, action: Action): Promise<boolean> {
+    return allows(await this.grantsOf(account, roles), permissible, action);
+  }
+
+  /** Forgets an account's grants, after this process changed them: its own next request sees the change. */
+  invalidate(accountId: string): void {
+    this.accounts.delete(accountId);
+  }
+
+  private roleGrants(accountId: string): Promise<Map<string, Grant[]>> {
+    const now = this.clock.now();
+    const cached = this.accounts.get(accountId);
+    if (cached && now - cached.at < GRANTS_TTL_MS) return cached.grants;
+    const grants = this.roles.accountGrants(accountId);
+    if (this.accounts.size > 10_000) this.accounts.clear();
+    this.accounts.set(accountId, { at: now, grants });
+    // A failed read is not kept: the next request tries again.
+    grants.catch(() => {
+      if (this.accounts.get(accountId)?.grants === grants) this.accounts.delete(accountId);
+    });
+    return grants;
+  }
+}
