@@ -1,6 +1,7 @@
 import { defaultAccountSettings, defaultClientSettings } from '../modules/accounts/defaults.js';
 import type { Account, Client } from '../modules/accounts/types.js';
 import type { RefreshFamily, SigningKey } from '../modules/oauth/types.js';
+import type { Grant, Permission, Role } from '../modules/roles/types.js';
 import type { TokenSubject, User, UserRole } from '../modules/users/types.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -139,4 +140,38 @@ export function toSigningKey(row: Row): SigningKey {
     createdAt: num(row.created_at),
     retiredAt: optNum(row.retired_at),
   };
+}
+
+export function toRole(row: Row): Role {
+  return { id: str(row.id), accountId: str(row.account_id), name: str(row.name), description: optStr(row.description), createdAt: num(row.created_at) };
+}
+
+export function toPermission(row: Row): Permission {
+  return {
+    id: str(row.id),
+    accountId: str(row.account_id),
+    roleId: str(row.role_id),
+    permissibleName: str(row.permissible_name),
+    create: bool(row.can_create),
+    read: bool(row.can_read),
+    update: bool(row.can_update),
+    delete: bool(row.can_delete),
+  };
+}
+
+/** A LIKE pattern that matches `text` anywhere, with LIKE's own characters taken literally (ESCAPE '\\'). */
+export function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Rows of (role, permission or NULLs) into role name -> grants, roles without permissions included. */
+export function grantsByRole(rows: Row[]): Map<string, Grant[]> {
+  const byRole = new Map<string, Grant[]>();
+  for (const row of rows) {
+    const grants = byRole.get(row.name_key as string) ?? [];
+    byRole.set(row.name_key as string, grants);
+    if (row.permissible_name === null || row.permissible_name === undefined) continue;
+    grants.push({ permissibleName: row.permissible_name as string, create: bool(row.can_create), read: bool(row.can_read), update: bool(row.can_update), delete: bool(row.can_delete) });
+  }
+  return byRole;
 }

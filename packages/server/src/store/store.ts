@@ -1,5 +1,6 @@
 import type { AccountStore, ClientStore } from '../modules/accounts/store.js';
 import type { RefreshFamilyStore, SigningKeyStore } from '../modules/oauth/store.js';
+import type { RoleStore } from '../modules/roles/store.js';
 import type { UserStore } from '../modules/users/store.js';
 
 /**
@@ -17,5 +18,6 @@ export interface Store {
   readonly clients: ClientStore;
   readonly users: UserStore;
   readonly refreshFamilies: RefreshFamilyStore;
+  readonly roles: RoleStore;
   readonly signingKeys: SigningKeyStore;
 }

@@ -8,6 +8,7 @@ import type { Account, Client } from '../../src/modules/accounts/types.js';
 import type { RefreshFamily } from '../../src/modules/oauth/types.js';
 import type { Store } from '../../src/store/store.js';
 import type { User } from '../../src/modules/users/types.js';
+import type { Grant, Permission, Role } from '../../src/modules/roles/types.js';
 
 /**
  * The contract every Store implementation keeps. Each backend's test file calls this with a
@@ -154,6 +155,141 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
         assert.notEqual((await store.refreshFamilies.find(a.id))!.revokedAt, null);
         assert.notEqual((await store.refreshFamilies.find(b.id))!.revokedAt, null);
         assert.equal((await store.refreshFamilies.find(c.id))!.revokedAt, null);
+      });
+    });
+
+    describe('roles port (store.roles)', () => {
+      let shop: Account;
+      before(async () => {
+        shop = makeAccount('contract-roles');
+        await store.accounts.create(shop, makeClient(shop.id));
+      });
+      const role = (name: string): Role => ({ id: newObjectId(), accountId: shop.id, name, description: `${name} role`, createdAt: 1000 });
+      const permission = (roleId: string, permissibleName: string, flags: Partial<Grant> = {}): Permission => ({
+        id: newObjectId(),
+        accountId: shop.id,
+        roleId,
+        permissibleName,
+        create: false,
+        read: true,
+        update: false,
+        delete: false,
+        ...flags,
+      });
+
+      test('roles: create, find by id and by name regardless of case, unique names, scoped to the account', async () => {
+        const admin = role('Admin');
+        await store.roles.create(admin);
+        assert.deepEqual(await store.roles.findById(shop.id, admin.id), admin);
+        assert.deepEqual(await store.roles.findByName(shop.id, 'ADMIN'), admin);
+        await assert.rejects(store.roles.create(role('admin')), UniqueViolation);
+        assert.equal(await store.roles.findById(account.id, admin.id), undefined);
+        const racing = await Promise.allSettled(['Racer', 'racer', 'RACER', 'Racer'].map((name) => store.roles.create(role(name))));
+        assert.equal(racing.filter((r) => r.status === 'fulfilled').length, 1);
+      });
+
+      test('roles: search by a partial name, paged, with how many users hold each', async () => {
+        for (const name of ['Editor', 'Reader', 'Redactor']) await store.roles.create(role(name));
+        const all = await store.roles.search(shop.id, { page: 1, pageSize: 2 });
+        assert.equal(all.totalRecords, 5);
+        assert.deepEqual(all.results.map((r) => r.name), ['Admin', 'Editor']);
+        const next = await store.roles.search(shop.id, { page: 2, pageSize: 2 });
+        assert.deepEqual(next.results.map((r) => r.name.toLowerCase()), ['racer', 'reader'], 'the second page continues in name order');
+        const red = await store.roles.search(shop.id, { name: 'ED', page: 1, pageSize: 25 });
+        assert.deepEqual(red.results.map((r) => r.name), ['Editor', 'Redactor']);
+        assert.equal(red.totalRecords, 2);
+        // LIKE's own characters are text: "%" matches only a "%".
+        assert.equal((await store.roles.search(shop.id, { name: '%', page: 1, pageSize: 25 })).totalRecords, 0);
+        assert.equal(red.results[0]!.numberOfUsers, 0);
+      });
+
+      test('roles: update renames (unique names still), false for no such role', async () => {
+        const r = role('Temp');
+        await store.roles.create(r);
+        assert.equal(await store.roles.update(shop.id, r.id, { name: 'Renamed', description: null }), true);
+        assert.deepEqual(await store.roles.findById(shop.id, r.id), { ...r, name: 'Renamed', description: null });
+        await assert.rejects(store.roles.update(shop.id, r.id, { name: 'admin', description: null }), UniqueViolation);
+        assert.equal(await store.roles.update(shop.id, newObjectId(), { name: 'Nobody', description: null }), false);
+      });
+
+      test('members: added once (addedDate kept), anonymous and unknown users skipped, removed; a user reads its roles', async () => {
+        const staff = role('Staff');
+        await store.roles.create(staff);
+        const ada = { ...makeUser(shop.id, 'ada_member'), createdAt: 1 };
+        const anon = { ...makeUser(shop.id, 'anon_member'), anonymous: true };
+        await store.users.create(ada);
+        await store.users.create(anon);
+        assert.equal(await store.roles.addMembers(shop.id, staff.id, [ada.id, anon.id, 'no-such-user'], 5000), 1);
+        assert.equal(await store.roles.addMembers(shop.id, staff.id, [ada.id], 6000), 0);
+        assert.deepEqual((await store.users.findById(shop.id, ada.id))!.roles, [{ name: 'Staff', addedDate: 5000 }]);
+        assert.deepEqual((await store.users.findById(shop.id, anon.id))!.roles, []);
+        assert.equal((await store.roles.search(shop.id, { name: 'staff', page: 1, pageSize: 25 })).results[0]!.numberOfUsers, 1);
+        assert.equal(await store.roles.addMembers(shop.id, newObjectId(), [ada.id], 7000), 0, 'no such role: nothing added');
+        assert.equal(await store.roles.removeMembers(shop.id, staff.id, [ada.id, anon.id]), 1);
+        assert.deepEqual((await store.users.findById(shop.id, ada.id))!.roles, []);
+      });
+
+      test('members: concurrent adds and removes of one member leave it held once or not at all', async () => {
+        const crew = role('Crew');
+        await store.roles.create(crew);
+        const bo = makeUser(shop.id, 'bo_member');
+        await store.users.create(bo);
+        const adds = await Promise.all(Array.from({ length: 10 }, (_, i) => store.roles.addMembers(shop.id, crew.id, [bo.id], 1000 + i)));
+        assert.equal(adds.reduce((a, b) => a + b, 0), 1, 'exactly one of the concurrent adds added it');
+        await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? store.roles.addMembers(shop.id, crew.id, [bo.id], 2000) : store.roles.removeMembers(shop.id, crew.id, [bo.id]))));
+        const held = (await store.users.findById(shop.id, bo.id))!.roles.filter((r) => r.name === 'Crew');
+        assert.ok(held.length <= 1);
+      });
+
+      test('roles: deleting one removes its permissions and memberships, also while members are being added', async () => {
+        const gone = role('Gone');
+        await store.roles.create(gone);
+        await store.roles.createPermission(permission(gone.id, 'meshes'));
+        const cy = makeUser(shop.id, 'cy_member');
+        await store.users.create(cy);
+        await store.roles.addMembers(shop.id, gone.id, [cy.id], 1000);
+        const [, deleted] = await Promise.all([store.roles.addMembers(shop.id, gone.id, [cy.id], 2000), store.roles.delete(shop.id, gone.id), store.roles.addMembers(shop.id, gone.id, [cy.id], 3000)]);
+        assert.equal(deleted, true);
+        assert.equal(await store.roles.findById(shop.id, gone.id), undefined);
+        assert.deepEqual((await store.users.findById(shop.id, cy.id))!.roles, [], 'no user holds a deleted role');
+        assert.deepEqual(await store.roles.listPermissions(shop.id, gone.id), []);
+        assert.equal(await store.roles.delete(shop.id, gone.id), false);
+        assert.equal(await store.roles.addMembers(shop.id, gone.id, [cy.id], 4000), 0);
+      });
+
+      test('permissions: create, find, search, update, delete; one per permissible of a role regardless of case', async () => {
+        const ops = role('Ops');
+        await store.roles.create(ops);
+        const meshes = permission(ops.id, 'meshes', { create: true });
+        await store.roles.createPermission(meshes);
+        await store.roles.createPermission(permission(ops.id, 'users'));
+        assert.deepEqual(await store.roles.findPermission(shop.id, ops.id, meshes.id), meshes);
+        assert.equal(await store.roles.findPermission(account.id, ops.id, meshes.id), undefined);
+        await assert.rejects(store.roles.createPermission(permission(ops.id, 'MESHES')), UniqueViolation);
+        const racing = await Promise.allSettled(Array.from({ length: 4 }, () => store.roles.createPermission(permission(ops.id, 'roles'))));
+        assert.equal(racing.filter((r) => r.status === 'fulfilled').length, 1);
+        const page = await store.roles.searchPermissions(shop.id, ops.id, { page: 1, pageSize: 2 });
+        assert.equal(page.totalRecords, 3);
+        assert.deepEqual(page.results.map((p) => p.permissibleName), ['meshes', 'roles']);
+        assert.deepEqual((await store.roles.searchPermissions(shop.id, ops.id, { permissibleName: 'USE', page: 1, pageSize: 25 })).results.map((p) => p.permissibleName), ['users']);
+        const changed = { ...meshes, permissibleName: 'meshes.person', delete: true };
+        assert.equal(await store.roles.updatePermission(changed), true);
+        assert.deepEqual(await store.roles.findPermission(shop.id, ops.id, meshes.id), changed);
+        await assert.rejects(store.roles.updatePermission({ ...changed, permissibleName: 'users' }), UniqueViolation);
+        assert.equal(await store.roles.deletePermission(shop.id, ops.id, meshes.id), true);
+        assert.equal(await store.roles.deletePermission(shop.id, ops.id, meshes.id), false);
+        assert.deepEqual((await store.roles.listPermissions(shop.id, ops.id)).map((p) => p.permissibleName), ['roles', 'users']);
+      });
+
+      test('grants: every role of the account by lower-cased name, roles without permissions included', async () => {
+        const grants = await store.roles.accountGrants(shop.id);
+        assert.deepEqual(grants.get('ops'), [
+          { permissibleName: 'roles', create: false, read: true, update: false, delete: false },
+          { permissibleName: 'users', create: false, read: true, update: false, delete: false },
+        ]);
+        assert.deepEqual(grants.get('admin'), []);
+        assert.equal(grants.get('gone'), undefined);
+        assert.equal((await store.roles.accountGrants(account.id)).size, 0);
       });
     });
 

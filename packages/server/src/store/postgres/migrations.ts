@@ -98,6 +98,25 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       ALTER TABLE users DROP COLUMN roles;
     `,
   },
+  {
+    version: 3,
+    name: 'role permissions',
+    sql: `
+      CREATE TABLE role_permissions (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        role_id TEXT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+        permissible_name TEXT NOT NULL,
+        permissible_key TEXT NOT NULL,
+        can_create BOOLEAN NOT NULL,
+        can_read BOOLEAN NOT NULL,
+        can_update BOOLEAN NOT NULL,
+        can_delete BOOLEAN NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE UNIQUE INDEX role_permissions_permissible ON role_permissions(account_id, role_id, permissible_key);
+    `,
+  },
 ];
 
 /** Arbitrary but fixed: the advisory lock every OpenMeshy instance takes to migrate. */

@@ -4,6 +4,7 @@ import { PgConnection } from './connection.js';
 import { PgRefreshFamilyStore } from './refresh-families.js';
 import { PgSigningKeyStore } from './signing-keys.js';
 import { PgUserStore } from './users.js';
+import { PgRoleStore } from './roles.js';
 
 /** The PostgreSQL store, for several OpenMeshy instances on one database: every port over one pool (connection.ts). */
 export class PostgresStore implements Store {
@@ -12,6 +13,7 @@ export class PostgresStore implements Store {
   readonly clients: PgClientStore;
   readonly users: PgUserStore;
   readonly refreshFamilies: PgRefreshFamilyStore;
+  readonly roles: PgRoleStore;
   readonly signingKeys: PgSigningKeyStore;
 
   private constructor(private readonly connection: PgConnection) {
@@ -19,6 +21,7 @@ export class PostgresStore implements Store {
     this.clients = new PgClientStore(connection);
     this.users = new PgUserStore(connection);
     this.refreshFamilies = new PgRefreshFamilyStore(connection);
+    this.roles = new PgRoleStore(connection);
     this.signingKeys = new PgSigningKeyStore(connection);
   }
 

@@ -4,6 +4,7 @@ import { SqliteConnection } from './connection.js';
 import { SqliteRefreshFamilyStore } from './refresh-families.js';
 import { SqliteSigningKeyStore } from './signing-keys.js';
 import { SqliteUserStore } from './users.js';
+import { SqliteRoleStore } from './roles.js';
 
 export { SQLITE_FILE } from './connection.js';
 
@@ -14,6 +15,7 @@ export class SqliteStore implements Store {
   readonly clients: SqliteClientStore;
   readonly users: SqliteUserStore;
   readonly refreshFamilies: SqliteRefreshFamilyStore;
+  readonly roles: SqliteRoleStore;
   readonly signingKeys: SqliteSigningKeyStore;
   private readonly pingStatement;
 
@@ -22,6 +24,7 @@ export class SqliteStore implements Store {
     this.accounts = new SqliteAccountStore(connection, this.clients);
     this.users = new SqliteUserStore(connection);
     this.refreshFamilies = new SqliteRefreshFamilyStore(connection);
+    this.roles = new SqliteRoleStore(connection);
     this.signingKeys = new SqliteSigningKeyStore(connection);
     this.pingStatement = connection.db.prepare('SELECT 1');
   }
