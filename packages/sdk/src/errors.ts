@@ -65,6 +65,8 @@ export const SdkErrorCodes = {
   sessionEnded: 'session_ended',
   /** A response the SDK cannot read (not the server's JSON). */
   unexpectedResponse: 'unexpected_response',
+  /** An argument the SDK refused before sending anything (an empty id, or one that is `.` or `..`). */
+  argumentInvalid: 'argument_invalid',
 } as const;
 
 export function sessionEndedError(): MeshyError {
@@ -74,4 +76,9 @@ export function sessionEndedError(): MeshyError {
     reason: 'Session has ended. Log in again.',
     sessionEnded: true,
   });
+}
+
+/** A call refused before any request was made; statusCode 0, as no response arrived. */
+export function argumentError(reason: string): MeshyError {
+  return new MeshyError({ statusCode: 0, code: SdkErrorCodes.argumentInvalid, reason });
 }

@@ -4,17 +4,36 @@
  */
 export { MeshyClient, DEFAULT_BASE_URL, type MeshyClientOptions } from './meshy-client.js';
 export { MeshyConnection } from './meshy-connection.js';
+export { RolesService } from './services/roles-service.js';
 export { UsersService } from './services/users-service.js';
 export { MeshyError, Reasons, SdkErrorCodes } from './errors.js';
 export { memoryStorage, browserStorage, defaultStorage, type StorageAdapter } from './storage.js';
 export { ANONYMOUS_PASSWORD, DEFAULT_SCOPE } from './token-requests.js';
 export type {
+  BatchRoleAdd,
+  BatchRoleRemove,
+  BatchRoleUsers,
   CurrentUser,
+  NewUser,
+  PagedResult,
+  PageQuery,
+  Permissible,
+  PermissibleSearch,
+  Permission,
+  PermissionFlag,
+  PermissionInput,
+  PermissionSearch,
   RegisterUser,
   Role,
+  RoleInput,
+  RoleSearch,
   SecurityQuestion,
+  SecurityQuestionUpdate,
   TokenResponse,
   User,
   UserExists,
+  UserRole,
+  UserSearch,
+  UserUpdate,
   UserVerificationHash,
 } from './types.js';

@@ -5,6 +5,7 @@ import { sessionEndedError } from './errors.js';
 import type { Transport } from './http.js';
 import { Session, type SessionDeps } from './session.js';
 import type { SessionRecord } from './session-record.js';
+import { RolesService } from './services/roles-service.js';
 import { UsersService } from './services/users-service.js';
 import { revokeRefreshToken } from './token-requests.js';
 import type { CurrentUser } from './types.js';
@@ -12,6 +13,7 @@ import type { CurrentUser } from './types.js';
 /** A logged-in user's connection: the services, the session's tokens, and sign-out. */
 export class MeshyConnection {
   readonly usersService: UsersService;
+  readonly rolesService: RolesService;
   private readonly session: Session;
   private readonly transport: Transport;
   private readonly publicKey: string;
@@ -23,6 +25,7 @@ export class MeshyConnection {
     this.session = new Session({ ...deps, onEnded: () => clearCurrentConnection(this) }, record);
     const call = authorizedCall(this.session, this.transport);
     this.usersService = new UsersService(call);
+    this.rolesService = new RolesService(call);
   }
 
   /** The logged-in user, from the access token's claims; null once the session has ended. */

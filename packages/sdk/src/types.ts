@@ -11,7 +11,8 @@ export interface TokenResponse {
   refresh_token?: string;
 }
 
-export interface Role {
+/** A role a user holds, as users answer it (users/retrieving_self.rst). */
+export interface UserRole {
   name: string;
   /** ISO 8601. */
   addedDate: string;
@@ -33,7 +34,7 @@ export interface User {
   isActive: boolean;
   phoneNumber: string | null;
   emailAddress: string | null;
-  roles: Role[];
+  roles: UserRole[];
   securityQuestions: SecurityQuestion[];
   anonymous: boolean;
   /** ISO 8601, or null when never. */
@@ -80,4 +81,135 @@ export interface CurrentUser {
   permissions: string[];
   /** Granted scopes, e.g. ["meshy.api", "offline_access"]. */
   scopes: string[];
+}
+
+/** The answer of every search: one page of results and how many there are in all. */
+export interface PagedResult<T> {
+  /** From 1. */
+  page: number;
+  pageSize: number;
+  results: T[];
+  totalRecords: number;
+}
+
+/** Paging of every search (MeshyDB: page from 1, 25 a page, at most 200). Omitted: the server's default. */
+export interface PageQuery {
+  page?: number;
+  pageSize?: number;
+}
+
+/** A role of the account (roles/*.rst). */
+export interface Role {
+  id: string;
+  /** Letters only; unique per account regardless of case. */
+  name: string;
+  description: string | null;
+  /** Read-only: how many users hold the role. */
+  numberOfUsers?: number;
+}
+
+/** Body of rolesService.create and update. A Role read earlier can be passed back as it is. */
+export interface RoleInput {
+  name: string;
+  description?: string | null;
+}
+
+/** The docs' REST examples write flags as strings; the SDK sends booleans either way. */
+export type PermissionFlag = boolean | 'true' | 'false';
+
+/** What a role may do with one permissible (`meshes`, `meshes.person`, `users`, `roles`, ...). */
+export interface Permission {
+  id: string;
+  permissibleName: string;
+  create: boolean;
+  update: boolean;
+  read: boolean;
+  delete: boolean;
+}
+
+/** Body of rolesService.createPermission and updatePermission. At least one flag must be true. */
+export interface PermissionInput {
+  permissibleName: string;
+  create?: PermissionFlag;
+  update?: PermissionFlag;
+  read?: PermissionFlag;
+  delete?: PermissionFlag;
+}
+
+/** Something a permission can name, and which actions make sense on it. */
+export interface Permissible {
+  name: string;
+  canCreate: boolean;
+  canUpdate: boolean;
+  canRead: boolean;
+  canDelete: boolean;
+}
+
+/** Body of rolesService.addUsers and removeUsers: `{ users: [{ id }] }`. */
+export interface BatchRoleUsers {
+  users: Array<{ id: string }>;
+}
+/** The docs' name for addUsers' body. */
+export type BatchRoleAdd = BatchRoleUsers;
+/** The docs' name for removeUsers' body. */
+export type BatchRoleRemove = BatchRoleUsers;
+
+/** rolesService.search: a case-insensitive partial name. */
+export interface RoleSearch extends PageQuery {
+  name?: string;
+}
+
+/** rolesService.searchPermission: a case-insensitive partial permissible name. */
+export interface PermissionSearch extends PageQuery {
+  permissibleName?: string;
+}
+
+/** rolesService.searchPermissible: a case-insensitive partial name. */
+export interface PermissibleSearch extends PageQuery {
+  name?: string;
+}
+
+/** usersService.search (users/searching.rst). */
+export interface UserSearch extends PageQuery {
+  /** Case-insensitive partial name. */
+  name?: string;
+  /** Only users holding this role. */
+  roleId?: string;
+  /** MongoDB sort, e.g. `{ "username": 1 }`, as an object or as its JSON text. */
+  orderBy?: string | Record<string, unknown>;
+  /** Default true: inactive users are left out unless false. */
+  activeOnly?: boolean;
+}
+
+/** Body of usersService.create (POST /users, users/creating_users.rst "New User"). */
+export interface NewUser {
+  username: string;
+  newPassword: string;
+  firstName?: string | null;
+  lastName?: string | null;
+  phoneNumber?: string | null;
+  emailAddress?: string | null;
+  securityQuestions?: SecurityQuestion[] | null;
+  /** Default false. */
+  verified?: boolean;
+  /** Default false: an inactive user cannot log in. */
+  isActive?: boolean;
+  /** Roles to give the user at once. */
+  roles?: Array<{ name: string; addedDate?: string }> | null;
+}
+
+/** Body of usersService.update (PUT /users/{id}). A User read earlier can be passed back as it is. */
+export interface UserUpdate {
+  username?: string;
+  firstName?: string | null;
+  lastName?: string | null;
+  phoneNumber?: string | null;
+  emailAddress?: string | null;
+  verified?: boolean;
+  isActive?: boolean;
+}
+
+/** Body of usersService.updateUserSecurityQuestion: the user's new questions, replacing the old. */
+export interface SecurityQuestionUpdate {
+  securityQuestions: SecurityQuestion[];
 }
