@@ -4,7 +4,7 @@ import { Directory } from './modules/accounts/directory.js';
 import { ApiError } from './errors.js';
 import { accountHook } from './http/account-hook.js';
 import { access, enforceAccess } from './http/access.js';
-import { authenticate } from './http/authenticate.js';
+import { authenticate, signedInUser } from './http/authenticate.js';
 import './http/request.js';
 import { sendApiError } from './http/errors.js';
 import { registerOpenapi } from './http/openapi.js';
@@ -23,6 +23,8 @@ import { connectRoutes } from './modules/oauth/routes.js';
 import { discoveryRoutes } from './modules/oauth/discovery-routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { userRoutes } from './modules/users/routes.js';
+import { GrantsCache } from './modules/roles/grants-cache.js';
+import { roleRoutes } from './modules/roles/routes.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
@@ -79,6 +81,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   const limits = deps.limits ?? new MemoryLimitStore();
   const { store } = deps;
   const directory = new Directory(store, clock);
+  const grants = new GrantsCache(store.roles, clock);
   const oauth: OAuthDeps = {
     users: store.users,
     refreshFamilies: store.refreshFamilies,
@@ -89,6 +92,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     loginThrottle: new LoginThrottle(limits, app.log),
     findClient: (publicKey) => directory.client(publicKey),
     verifiedTokens: new VerifiedTokenCache(),
+    grantsOf: (account, roles) => grants.grantsOf(account, roles),
   };
 
   answerNodeLevelRequests(app.server, httpsOnly);
@@ -114,14 +118,20 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
       scope.addHook('onRequest', accountHook({ directory, limits, clock }));
       enforceAccess(scope, {
         authenticate: authenticate({ oauth, users: store.users }),
-        // No permission model yet (the roles module brings it): a route that needs one is refused.
-        allows: () => false,
+        allows: (request, permissible, action) => grants.allows(request.account, signedInUser(request).roles, permissible, action),
       });
       // CORS preflight for every route of the account; the hook above has set the headers.
       scope.options('/*', { config: { access: access.public } }, async (_request, reply) => reply.code(204).send());
       await scope.register(connectRoutes, { oauth });
       await scope.register(userRoutes, { users: store.users, clock, verificationSecret: deps.secret });
       await scope.register(discoveryRoutes, { oauth });
+      await scope.register(roleRoutes, {
+        roles: store.roles,
+        clock,
+        grants,
+        // Meshes and projections arrive with their modules; until then an account holds neither.
+        contents: () => ({ meshes: async () => [], projections: async () => [] }),
+      });
     },
     { prefix: '/:account' },
   );

@@ -64,7 +64,8 @@ describe('access tokens: claims and signature', () => {
     assert.equal(payload.exp, now + 3600);
     assert.equal(payload.id, session.username);
     assert.deepEqual(payload.role, []);
-    assert.deepEqual(payload.permission, []);
+    // A new account's default permissions (meshes:crud, projections:r), held by every signed-in user.
+    assert.deepEqual(payload.permission, ['meshes:create', 'meshes:delete', 'meshes:read', 'meshes:update', 'projections:read']);
     assert.match(payload.jti, /^[A-Za-z0-9_-]{16,}$/);
     assert.notEqual(decodeJwt((await login(t)).access_token).payload.jti, payload.jti);
   });

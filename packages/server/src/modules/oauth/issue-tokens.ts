@@ -1,5 +1,6 @@
 import type { Account, Client } from '../accounts/types.js';
 import type { TokenSubject } from '../users/types.js';
+import { permissionClaims } from '../roles/permissions.js';
 import { signAccessToken } from './access-tokens.js';
 import { encodeRefreshToken } from './refresh-tokens.js';
 import type { OAuthDeps, TokenResponse } from './token-context.js';
@@ -13,6 +14,7 @@ export async function issueTokens(
   const lifetime = grant.client.settings.accessTokenLifetimeSeconds;
   const scope = grant.scope.join(' ');
   const { user } = grant;
+  const permission = permissionClaims(await deps.grantsOf(grant.account, user.roles));
   const accessToken = await signAccessToken(deps.keys.signingKey(), {
     iss: deps.issuerFor(grant.account),
     sub: user.id,
@@ -25,7 +27,7 @@ export async function issueTokens(
     ...(user.firstName !== null && { given_name: user.firstName }),
     ...(user.lastName !== null && { family_name: user.lastName }),
     role: user.roles.map((role) => role.name),
-    permission: [],
+    permission,
   });
   const response: TokenResponse = { access_token: accessToken, expires_in: lifetime, token_type: 'Bearer', scope };
   if (grant.refresh) {
