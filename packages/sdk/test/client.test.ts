@@ -111,7 +111,8 @@ describe('login', () => {
       firstName: undefined,
       lastName: undefined,
       roles: [],
-      permissions: [],
+      // No role, so only the account's default permissions (a new account's: meshes:crud, projections:r).
+      permissions: ['meshes:create', 'meshes:delete', 'meshes:read', 'meshes:update', 'projections:read'],
       scopes: ['meshy.api', 'offline_access'],
     });
   });
