@@ -6,7 +6,7 @@ import { accountHook } from './http/account-hook.js';
 import { access, enforceAccess } from './http/access.js';
 import { authenticate } from './http/authenticate.js';
 import './http/request.js';
-import { sendApiError } from './http/errors.js';
+import { sendApiError, sendRouteNotFound } from './http/errors.js';
 import { registerOpenapi } from './http/openapi.js';
 import { answerNodeLevelRequests, clientErrorHandler, onMaxParamLength } from './http/raw-errors.js';
 import { securityHeaders, securityHeaderValues } from './http/security-headers.js';
@@ -93,7 +93,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
 
   answerNodeLevelRequests(app.server, httpsOnly);
   app.setErrorHandler(sendApiError);
-  app.setNotFoundHandler((request, reply) => sendApiError(new ApiError('route_not_found'), request, reply));
+  app.setNotFoundHandler(sendRouteNotFound);
   app.addHook('onSend', securityHeaders(httpsOnly, () => closing));
   app.addHook('preClose', async () => {
     closing = true;
@@ -112,6 +112,8 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   app.register(
     async (scope) => {
       scope.addHook('onRequest', accountHook({ directory, limits, clock }));
+      // Not-found under /{account} runs the hook above too: the account's CORS, its 404 or 429.
+      scope.setNotFoundHandler(sendRouteNotFound);
       enforceAccess(scope, {
         authenticate: authenticate({ oauth, users: store.users }),
         // No permission model yet (the roles module brings it): a route that needs one is refused.

@@ -8,8 +8,9 @@ import type { Account } from '../modules/accounts/types.js';
 import { applyCors } from './cors.js';
 
 /**
- * Runs first on every /{account}/... request: finds the account (404 when there is none) and
- * applies its CORS allow-list, and counts the request against the account's API limit (429 with Retry-After when used up).
+ * Runs first on every /{account}/... request, the scope's 404s included: finds the account (404
+ * when there is none) and applies its CORS allow-list, and counts the request against the
+ * account's API limit (429 with Retry-After when used up).
  */
 export function accountHook(ctx: { directory: Directory; limits: LimitStore; clock: Clock }) {
   const refusals = new RefusalLog();
