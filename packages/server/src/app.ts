@@ -10,6 +10,7 @@ import { sendApiError, sendRouteNotFound } from './http/errors.js';
 import { registerOpenapi } from './http/openapi.js';
 import { answerNodeLevelRequests, clientErrorHandler, onMaxParamLength } from './http/raw-errors.js';
 import { securityHeaders, securityHeaderValues } from './http/security-headers.js';
+import { refuseWhileClosing } from './http/shutdown.js';
 import { schemaErrorFormatter, validatorCompiler } from './http/validation.js';
 import { loggerOptions } from './logging.js';
 import { systemClock, type Clock } from './lib/clock.js';
@@ -51,7 +52,8 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     // an idle socket closed after it too.
     requestTimeout: config.requestTimeoutSeconds * 1000,
     connectionTimeout: config.requestTimeoutSeconds * 1000 + 2000,
-    return503OnClosing: true,
+    // Refused by refuseWhileClosing instead, with our JSON and the account's CORS headers.
+    return503OnClosing: false,
     routerOptions: { maxParamLength: 500, onMaxParamLength: onMaxParamLength(httpsOnly) },
     clientErrorHandler: clientErrorHandler(httpsOnly),
     // Nothing here depends on Host (the issuer comes from the settings), so HTTP/1.1 without it is
@@ -94,6 +96,9 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   answerNodeLevelRequests(app.server, httpsOnly);
   app.setErrorHandler(sendApiError);
   app.setNotFoundHandler(sendRouteNotFound);
+  const refusal = refuseWhileClosing(() => closing);
+  app.addHook('onRequest', refusal.onRequest);
+  app.addHook('preParsing', refusal.preParsing);
   app.addHook('onSend', securityHeaders(httpsOnly, () => closing));
   app.addHook('preClose', async () => {
     closing = true;
