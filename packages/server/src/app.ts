@@ -1,15 +1,15 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { Directory } from './modules/accounts/directory.js';
-import { ApiError } from './errors.js';
 import { accountHook } from './http/account-hook.js';
 import { access, enforceAccess } from './http/access.js';
 import { authenticate } from './http/authenticate.js';
+import { CorsAllowLists } from './http/cors-allow-lists.js';
 import './http/request.js';
 import { sendApiError, sendRouteNotFound } from './http/errors.js';
 import { registerOpenapi } from './http/openapi.js';
-import { answerNodeLevelRequests, clientErrorHandler, onMaxParamLength } from './http/raw-errors.js';
-import { securityHeaders, securityHeaderValues } from './http/security-headers.js';
+import { answerNodeLevelRequests, clientErrorHandler, frameworkErrorHandler } from './http/raw-errors.js';
+import { securityHeaders } from './http/security-headers.js';
 import { refuseWhileClosing } from './http/shutdown.js';
 import { schemaErrorFormatter, validatorCompiler } from './http/validation.js';
 import { loggerOptions } from './logging.js';
@@ -43,6 +43,9 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   const clock = deps.clock ?? systemClock;
   const httpsOnly = config.publicUrl?.startsWith('https://') ?? false;
   let closing = false;
+  const { store } = deps;
+  const directory = new Directory(store, clock);
+  const corsAllowLists = new CorsAllowLists(directory);
   const app = Fastify({
     logger: loggerOptions(config.logLevel, deps.logStream) as FastifyServerOptions['logger'],
     // One line per request, written by our onResponse hook, instead of Fastify's two.
@@ -54,14 +57,13 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     connectionTimeout: config.requestTimeoutSeconds * 1000 + 2000,
     // Refused by refuseWhileClosing instead, with our JSON and the account's CORS headers.
     return503OnClosing: false,
-    routerOptions: { maxParamLength: 500, onMaxParamLength: onMaxParamLength(httpsOnly) },
+    routerOptions: { maxParamLength: 500 },
     clientErrorHandler: clientErrorHandler(httpsOnly),
     // Nothing here depends on Host (the issuer comes from the settings), so HTTP/1.1 without it is
     // answered like any other request instead of with Node's empty 400. Node checks request
     // deadlines on connectionsCheckingInterval (30 s by default, too coarse for short timeouts).
     http: { requireHostHeader: false, connectionsCheckingInterval: Math.min(1000, config.requestTimeoutSeconds * 500) },
-    // A URL that cannot be decoded (`%ff`): our JSON body, never an echo of the path.
-    frameworkErrors: (_error, request, reply) => sendApiError(new ApiError('url_malformed'), request, reply.headers(securityHeaderValues(httpsOnly))),
+    frameworkErrors: frameworkErrorHandler(httpsOnly, corsAllowLists),
     trustProxy: config.trustProxy,
     schemaErrorFormatter,
   });
@@ -79,8 +81,6 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   };
 
   const limits = deps.limits ?? new MemoryLimitStore();
-  const { store } = deps;
-  const directory = new Directory(store, clock);
   const oauth: OAuthDeps = {
     users: store.users,
     refreshFamilies: store.refreshFamilies,
@@ -116,7 +116,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   app.register(healthRoutes, { store, limits, limitsKind: config.redisUrl ? 'redis' : 'memory' });
   app.register(
     async (scope) => {
-      scope.addHook('onRequest', accountHook({ directory, limits, clock }));
+      scope.addHook('onRequest', accountHook({ directory, limits, clock }, corsAllowLists));
       // Not-found under /{account} runs the hook above too: the account's CORS, its 404 or 429.
       scope.setNotFoundHandler(sendRouteNotFound);
       enforceAccess(scope, {
