@@ -1,9 +1,7 @@
 import { AccountNameError, createAccount, newClient } from '../modules/accounts/accounts.js';
 import type { Account, AccountSettings, Client, ClientSettings, LoginThrottleSettings, RecoveryMethod } from '../modules/accounts/types.js';
 import type { Store } from '../store/store.js';
-import { count, onOff, output, seconds, UsageError } from './usage.js';
-
-type Options = Record<string, string | boolean | undefined>;
+import { count, onOff, output, seconds, UsageError, type Options } from './usage.js';
 
 export async function accountCommand(store: Store, action: string | undefined, args: string[], options: Options): Promise<void> {
   const json = options.json === true;
