@@ -26,7 +26,7 @@ Commands:
                    [--recovery none|email|text|question] [--api-limit N|unlimited] [--api-window SECONDS]
                    [--cors-origins ORIGIN,ORIGIN|*] [--login-free-failures N] [--login-max-backoff S]
                    [--login-lock-failures N] [--login-lock-seconds S] [--login-ip-free-failures N]
-                   [--login-ip-lock-failures N]
+                   [--login-ip-lock-failures N] [--default-permissions PERMISSIBLE:FLAGS,...|none]
   client create ACCOUNT               add a client (public key) to an account
   client list ACCOUNT
   client set PUBLICKEY [--access-token-lifetime S] [--refresh-absolute-lifetime S]
@@ -59,6 +59,7 @@ const commandOptions = {
   'api-limit': { type: 'string' },
   'api-window': { type: 'string' },
   'cors-origins': { type: 'string' },
+  'default-permissions': { type: 'string' },
   description: { type: 'string' },
   permission: { type: 'string', multiple: true },
   role: { type: 'string', multiple: true },

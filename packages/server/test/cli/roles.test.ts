@@ -189,6 +189,38 @@ describe('CLI: users', () => {
   });
 });
 
+describe('CLI: default permissions', () => {
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'openmeshy-cli-defaults-'));
+  const cli = (args: string[]) => runCli([...args, '--data', data]);
+  after(() => fs.rmSync(data, { recursive: true, force: true }));
+
+  test('account set --default-permissions takes grants or none, checked as a role\'s are; account list --json shows them', () => {
+    assert.equal(cli(['account', 'create', 'shop']).status, 0);
+    const defaults = () => json(cli(['account', 'list', '--json']))[0].settings.defaultPermissions;
+    assert.deepEqual(defaults(), [
+      { permissibleName: 'meshes', create: true, read: true, update: true, delete: true },
+      { permissibleName: 'projections', create: false, read: true, update: false, delete: false },
+    ]);
+    assert.deepEqual(json(cli(['account', 'set', 'shop', '--default-permissions', 'none', '--json'])).settings.defaultPermissions, []);
+    assert.deepEqual(defaults(), []);
+    ok(cli(['account', 'set', 'shop', '--default-permissions', 'meshes.person:cr, Projections:r']));
+    assert.deepEqual(defaults(), [
+      { permissibleName: 'meshes.person', create: true, read: true, update: false, delete: false },
+      { permissibleName: 'projections', create: false, read: true, update: false, delete: false },
+    ]);
+    const cases: [string, RegExp][] = [
+      ['widgets:r', /--default-permissions widgets: Permissible does not exist\./],
+      ['projections.sales:r', /--default-permissions projections\.sales: Permissible does not exist\./],
+      ['meshes:crud,meshes.person:r', /cannot have 'meshes' and 'meshes\.person'/],
+      ['users:r,users:u', /Permissible was already configured for role\./],
+      ['meshes:all', /--default-permissions: "meshes:all" is not PERMISSIBLE:FLAGS/],
+      ['', /is not PERMISSIBLE:FLAGS/],
+    ];
+    for (const [value, reason] of cases) assertRefused(cli(['account', 'set', 'shop', '--default-permissions', value]), reason, value);
+    assert.equal(defaults().length, 2, 'a refused value changes nothing');
+  });
+});
+
 describe('CLI: make an admin in three commands (the README recipe)', () => {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'openmeshy-cli-admin-'));
   const cli = (args: string[], input?: string) => runCli([...args, '--data', data], {}, input);
