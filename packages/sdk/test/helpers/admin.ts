@@ -1,4 +1,5 @@
-import { newObjectId } from 'openmeshy/dist/src/lib/ids.js';
+import { spawn } from 'node:child_process';
+import { BIN } from 'openmeshy/dist/test/helpers/cli.js';
 import type { MeshyClient, MeshyConnection } from '../../src/index.js';
 import { uniqueName, type TestServer } from './server.js';
 
@@ -8,42 +9,43 @@ export function uniqueRoleName(prefix = 'Role'): string {
   return `${prefix}${letters}`;
 }
 
-/** One permissible and its flags, as the CLI writes them: `roles:crud`. */
-export type GrantSpec = `${string}:${string}`;
+/**
+ * Runs the real `openmeshy` bin on the test server's data folder, without blocking the event loop
+ * (the server runs in this process). Rejects with the command's output when it fails.
+ */
+async function openmeshy(t: TestServer, args: string[], input?: string): Promise<void> {
+  const child = spawn(process.execPath, [BIN, ...args, '--data', t.dataDir], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  child.stdin.end(input ?? '');
+  const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (status !== 0) throw new Error(`openmeshy ${args.slice(0, 2).join(' ')} exited with ${status}: ${output}`);
+}
 
 /**
- * Registers a user with a password who holds a new role with these permissions, and logs them
- * in. The role is made through the server's store, as `openmeshy role create` would: the SDK
- * cannot make the first administrator, since making roles needs permission on roles.
+ * Makes an administrator as the README's "Make an admin in three commands" does: `openmeshy role
+ * create` with these permissions, `openmeshy user create --password-stdin --role`, then a
+ * password login through the SDK. The SDK cannot make the first administrator itself: making
+ * roles needs permission on roles.
  */
-export async function loginWithRole(t: TestServer, client: MeshyClient, grants: GrantSpec[]): Promise<{ connection: MeshyConnection; userId: string; username: string; password: string; roleName: string }> {
+export async function loginWithRole(
+  t: TestServer,
+  client: MeshyClient,
+  permissions: string[],
+): Promise<{ connection: MeshyConnection; userId: string; username: string; password: string; roleName: string }> {
+  const roleName = uniqueRoleName('Admin');
   const username = uniqueName('admin');
   const password = 'admin pa55word!';
-  await client.registerUser({ username, newPassword: password });
-  const store = t.server.store;
-  const accountId = (await store.accounts.findByName(t.account))!.id;
-  const user = (await store.users.findByUsername(accountId, username))!;
-  const roleName = uniqueRoleName('Admin');
-  const roleId = newObjectId(t.clock.now());
-  await store.roles.create({ id: roleId, accountId, name: roleName, description: 'made by the test', createdAt: t.clock.now() });
-  for (const grant of grants) {
-    const [permissibleName, flags] = grant.split(':') as [string, string];
-    await store.roles.createPermission({
-      id: newObjectId(t.clock.now()),
-      accountId,
-      roleId,
-      permissibleName,
-      create: flags.includes('c'),
-      read: flags.includes('r'),
-      update: flags.includes('u'),
-      delete: flags.includes('d'),
-    });
-  }
-  await store.roles.addMembers(accountId, roleId, [user.id], t.clock.now());
-  // The server caches an account's grants for two seconds.
+  await openmeshy(t, ['role', 'create', t.account, roleName, ...permissions.flatMap((p) => ['--permission', p])]);
+  await openmeshy(t, ['user', 'create', t.account, username, '--password-stdin', '--role', roleName], password);
+  // The CLI wrote past the server, whose cache of an account's grants lasts two seconds.
   t.clock.advance(2_001);
   const connection = await client.login(username, password);
-  return { connection, userId: user.id, username, password, roleName };
+  return { connection, userId: connection.currentUser!.id, username, password, roleName };
 }
 
 /** A fetch that keeps each request it sends (method, URL, body), for asserting what went on the wire. */
