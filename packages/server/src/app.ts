@@ -1,15 +1,16 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { Directory } from './modules/accounts/directory.js';
-import { ApiError } from './errors.js';
 import { accountHook } from './http/account-hook.js';
 import { access, enforceAccess } from './http/access.js';
 import { authenticate, signedInUser } from './http/authenticate.js';
+import { CorsAllowLists } from './http/cors-allow-lists.js';
 import './http/request.js';
-import { sendApiError } from './http/errors.js';
+import { sendApiError, sendRouteNotFound } from './http/errors.js';
 import { registerOpenapi } from './http/openapi.js';
-import { answerNodeLevelRequests, clientErrorHandler, onMaxParamLength } from './http/raw-errors.js';
-import { securityHeaders, securityHeaderValues } from './http/security-headers.js';
+import { answerNodeLevelRequests, clientErrorHandler, frameworkErrorHandler } from './http/raw-errors.js';
+import { securityHeaders } from './http/security-headers.js';
+import { refuseWhileClosing } from './http/shutdown.js';
 import { schemaErrorFormatter, validatorCompiler } from './http/validation.js';
 import { loggerOptions } from './logging.js';
 import { systemClock, type Clock } from './lib/clock.js';
@@ -44,6 +45,9 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   const clock = deps.clock ?? systemClock;
   const httpsOnly = config.publicUrl?.startsWith('https://') ?? false;
   let closing = false;
+  const { store } = deps;
+  const directory = new Directory(store, clock);
+  const corsAllowLists = new CorsAllowLists(directory);
   const app = Fastify({
     logger: loggerOptions(config.logLevel, deps.logStream) as FastifyServerOptions['logger'],
     // One line per request, written by our onResponse hook, instead of Fastify's two.
@@ -53,15 +57,15 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     // an idle socket closed after it too.
     requestTimeout: config.requestTimeoutSeconds * 1000,
     connectionTimeout: config.requestTimeoutSeconds * 1000 + 2000,
-    return503OnClosing: true,
-    routerOptions: { maxParamLength: 500, onMaxParamLength: onMaxParamLength(httpsOnly) },
+    // Refused by refuseWhileClosing instead, with our JSON and the account's CORS headers.
+    return503OnClosing: false,
+    routerOptions: { maxParamLength: 500 },
     clientErrorHandler: clientErrorHandler(httpsOnly),
     // Nothing here depends on Host (the issuer comes from the settings), so HTTP/1.1 without it is
     // answered like any other request instead of with Node's empty 400. Node checks request
     // deadlines on connectionsCheckingInterval (30 s by default, too coarse for short timeouts).
     http: { requireHostHeader: false, connectionsCheckingInterval: Math.min(1000, config.requestTimeoutSeconds * 500) },
-    // A URL that cannot be decoded (`%ff`): our JSON body, never an echo of the path.
-    frameworkErrors: (_error, request, reply) => sendApiError(new ApiError('url_malformed'), request, reply.headers(securityHeaderValues(httpsOnly))),
+    frameworkErrors: frameworkErrorHandler(httpsOnly, corsAllowLists),
     trustProxy: config.trustProxy,
     schemaErrorFormatter,
   });
@@ -79,8 +83,6 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   };
 
   const limits = deps.limits ?? new MemoryLimitStore();
-  const { store } = deps;
-  const directory = new Directory(store, clock);
   const grants = new GrantsCache(store.roles, clock);
   const oauth: OAuthDeps = {
     users: store.users,
@@ -97,7 +99,10 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
 
   answerNodeLevelRequests(app.server, httpsOnly);
   app.setErrorHandler(sendApiError);
-  app.setNotFoundHandler((request, reply) => sendApiError(new ApiError('route_not_found'), request, reply));
+  app.setNotFoundHandler(sendRouteNotFound);
+  const refusal = refuseWhileClosing(() => closing);
+  app.addHook('onRequest', refusal.onRequest);
+  app.addHook('preParsing', refusal.preParsing);
   app.addHook('onSend', securityHeaders(httpsOnly, () => closing));
   app.addHook('preClose', async () => {
     closing = true;
@@ -115,7 +120,9 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   app.register(healthRoutes, { store, limits, limitsKind: config.redisUrl ? 'redis' : 'memory' });
   app.register(
     async (scope) => {
-      scope.addHook('onRequest', accountHook({ directory, limits, clock }));
+      scope.addHook('onRequest', accountHook({ directory, limits, clock }, corsAllowLists));
+      // Not-found under /{account} runs the hook above too: the account's CORS, its 404 or 429.
+      scope.setNotFoundHandler(sendRouteNotFound);
       enforceAccess(scope, {
         authenticate: authenticate({ oauth, users: store.users }),
         allows: (request, permissible, action) => grants.allows(request.account, signedInUser(request).roles, permissible, action),

@@ -27,6 +27,7 @@ export const reasons = {
   unauthorized: { status: 401, reason: 'User is not authorized to make call.' },
   store_unavailable: { status: 503, reason: 'Service is temporarily unavailable.', oauthError: 'temporarily_unavailable' },
   busy: { status: 503, reason: 'Server is busy. Please try again shortly.', oauthError: 'temporarily_unavailable' },
+  shutting_down: { status: 503, reason: 'Server is shutting down.', oauthError: 'temporarily_unavailable' },
   internal_error: { status: 500, reason: 'An unexpected error occurred.', oauthError: 'server_error' },
 
   // --- users

@@ -6,19 +6,34 @@ import { RefusalLog } from '../limits/refusal-log.js';
 import type { Directory } from '../modules/accounts/directory.js';
 import type { Account } from '../modules/accounts/types.js';
 import { applyCors } from './cors.js';
+import type { CorsAllowLists } from './cors-allow-lists.js';
 
 /**
- * Runs first on every /{account}/... request: finds the account (404 when there is none) and
- * applies its CORS allow-list, and counts the request against the account's API limit (429 with Retry-After when used up).
+ * Runs first on every /{account}/... request, the scope's 404s included: finds the account (404
+ * when there is none) and applies its CORS allow-list, and counts the request against the
+ * account's API limit (429 with Retry-After when used up).
  */
-export function accountHook(ctx: { directory: Directory; limits: LimitStore; clock: Clock }) {
+export function accountHook(ctx: { directory: Directory; limits: LimitStore; clock: Clock }, allowLists: CorsAllowLists) {
   const refusals = new RefusalLog();
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const name = (request.params as { account?: string }).account ?? '';
-    const account = name.length <= 63 ? await ctx.directory.account(name) : undefined;
-    if (!account) throw new ApiError('account_not_found', { reason: `Account "${name.slice(0, 63)}" not found.` });
+    let account: Account | undefined;
+    try {
+      account = name.length <= 63 ? await ctx.directory.account(name) : undefined;
+    } catch (error) {
+      // The store cannot say what the account allows now: the allow-list it said last lets the
+      // account's web app read the 503 instead of seeing a CORS failure.
+      applyCors(request, reply, allowLists.lastKnownFor(name));
+      throw error;
+    }
+    // No account, no allow-list: nobody has allowed any origin to read this 404.
+    if (!account) {
+      allowLists.forget(name);
+      throw new ApiError('account_not_found', { reason: `Account "${name.slice(0, 63)}" not found.` });
+    }
     request.account = account;
-    applyCors(request, reply, account);
+    allowLists.remember(account);
+    applyCors(request, reply, account.settings.corsOrigins);
     // A preflight is answered by the OPTIONS route and is not an API call.
     if (request.method === 'OPTIONS') return;
     await countApiRequest(ctx, refusals, request, account);

@@ -1,5 +1,4 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Account } from '../modules/accounts/types.js';
 
 const allowedHeaders = 'authorization, content-type';
 const allowedMethods = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
@@ -8,10 +7,9 @@ const allowedMethods = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
  * CORS by the account's allow-list. Headers go on before anything can fail, so a browser can
  * read a 401 or 429 too. Credentials (cookies) are never involved: tokens travel in headers.
  */
-export function applyCors(request: FastifyRequest, reply: FastifyReply, account: Account): void {
+export function applyCors(request: FastifyRequest, reply: FastifyReply, allowList: readonly string[]): void {
   const origin = request.headers.origin;
   if (typeof origin !== 'string') return;
-  const allowList = account.settings.corsOrigins;
   const allowed = allowList.includes('*') || allowList.includes(origin);
   reply.header('vary', 'Origin');
   if (!allowed) return;

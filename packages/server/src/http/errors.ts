@@ -32,6 +32,11 @@ export function sendApiError(error: unknown, request: FastifyRequest, reply: Fas
   return send(reply, apiError, { statusCode: apiError.status, code: apiError.code, message: apiError.reason });
 }
 
+/** No route for the path: at the root, and in the account scope (after the account hook, so with its CORS). */
+export function sendRouteNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendApiError(new ApiError('route_not_found'), request, reply);
+}
+
 /** RFC 6749 §5.2 body, plus our stable `code`. */
 export function sendOAuthError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const apiError = toApiError(error, request);

@@ -15,13 +15,14 @@ const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
  * The errors a route under /{account} can answer without declaring them, because shared hooks
- * answer them: the account hook (unknown account, API limit, the store behind both), body
- * parsing, and the access hooks (access.ts). Grouped by status, in errors.ts's order.
+ * answer them: the account hook (unknown account, API limit, the store behind both), the refusal
+ * while shutting down (shutdown.ts), body parsing, and the access hooks (access.ts). Grouped by
+ * status, in errors.ts's order.
  */
 export function undeclaredErrors(route: Pick<RouteOptions, 'method' | 'url' | 'config' | 'schema'>): Map<number, ReasonCode[]> {
   const codes: ReasonCode[] = [];
   if (route.url.startsWith(accountPrefix)) {
-    codes.push('account_not_found', 'api_limit_exceeded', 'store_unavailable');
+    codes.push('account_not_found', 'api_limit_exceeded', 'store_unavailable', 'shutting_down');
     if (takesBody(route)) codes.push('body_malformed', 'body_too_large', 'unsupported_media_type');
     const access = (route.config as { access?: Access } | undefined)?.access;
     if (access && access.kind !== 'public') codes.push('unauthorized');

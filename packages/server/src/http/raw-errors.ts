@@ -1,11 +1,15 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, type ReasonCode } from '../errors.js';
+import { applyCors } from './cors.js';
+import type { CorsAllowLists } from './cors-allow-lists.js';
+import { sendApiError } from './errors.js';
 import { securityHeaderValues } from './security-headers.js';
 
 /**
- * Errors Fastify answers before any route or hook runs (unparsable HTTP, an over-long path
- * segment) get the same JSON body and headers as every other error.
+ * Errors answered before any route or hook runs (unparsable HTTP, a URL that cannot be routed)
+ * get the same JSON body and headers as every other error.
  */
 function errorBody(code: ReasonCode, status?: number): { status: number; body: string } {
   const error = new ApiError(code);
@@ -43,12 +47,17 @@ export function clientErrorHandler(httpsOnly: boolean) {
   };
 }
 
-/** find-my-way's onMaxParamLength: a path segment longer than any id or username. */
-export function onMaxParamLength(httpsOnly: boolean) {
-  return (_path: string, _req: http.IncomingMessage, res: http.ServerResponse): void => {
-    const { status, body } = errorBody('path_too_long');
-    res.writeHead(status, errorHeaders(body, httpsOnly));
-    res.end(body);
+/**
+ * Fastify's frameworkErrors: a URL that cannot be decoded (`%ff`) or a path segment longer than
+ * any id or username (414). Our JSON body, never an echo of the path. No route and no hook ran, so
+ * the account the path names is looked up here for its CORS headers: a web app can read these too.
+ */
+export function frameworkErrorHandler(httpsOnly: boolean, allowLists: CorsAllowLists) {
+  const securityHeaders = securityHeaderValues(httpsOnly);
+  return async (error: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    applyCors(request, reply, await allowLists.forPath(request.url));
+    reply.headers(securityHeaders);
+    sendApiError(new ApiError(error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'path_too_long' : 'url_malformed'), request, reply);
   };
 }
 

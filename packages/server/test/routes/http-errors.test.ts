@@ -81,7 +81,9 @@ describe('HTTP: bad input gets a 4xx JSON reason, never a 500', () => {
       [`GET /test/users/${'a'.repeat(600)}/exists HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, '414', 'path_too_long'],
       ['GARBAGE\r\n\r\n', '400', 'request_malformed'],
       [`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`, '431', 'headers_too_large'],
-      ['GET /nowhere HTTP/1.1\r\nConnection: close\r\n\r\n', '404', 'route_not_found'],
+      ['GET / HTTP/1.1\r\nConnection: close\r\n\r\n', '404', 'route_not_found'],
+      // The first segment names the account, on unknown routes too.
+      ['GET /nowhere HTTP/1.1\r\nConnection: close\r\n\r\n', '404', 'account_not_found'],
       ['POST /test/users/register HTTP/1.1\r\nHost: x\r\nExpect: something-else\r\nContent-Length: 2\r\n\r\n{}', '417', 'request_malformed'],
       ['CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n', '405', 'method_not_allowed'],
     ];

@@ -95,7 +95,7 @@ describe('OpenAPI document', () => {
       for (const [, name] of path.matchAll(/\{(\w+)\}/g)) {
         assert.ok(operation.parameters?.some((p) => p.in === 'path' && p.name === name && p.required), `${key}: no path parameter ${name}`);
       }
-      const expected: Record<string, string[]> = { 404: ['account_not_found'], 429: ['api_limit_exceeded'], 503: ['store_unavailable'] };
+      const expected: Record<string, string[]> = { 404: ['account_not_found'], 429: ['api_limit_exceeded'], 503: ['store_unavailable', 'shutting_down'] };
       if (method === 'POST') Object.assign(expected, { 400: ['body_malformed'], 413: ['body_too_large'], 415: ['unsupported_media_type'] });
       for (const [status, codes] of Object.entries(expected)) {
         const response = operation.responses[status];

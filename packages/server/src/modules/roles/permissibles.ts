@@ -45,9 +45,9 @@ export async function findPermissible(name: string, contents: Pick<AccountConten
   const key = name.toLowerCase();
   const top = fixed.find((p) => p.name === key);
   if (top) return top;
-  const mesh = /^meshes\.([A-Za-z]+)$/.exec(name);
+  const mesh = /^meshes\.([A-Za-z]+)$/i.exec(name);
   if (mesh) return { name: `meshes.${mesh[1]}`, ...all };
-  const projection = /^projections\.(.+)$/.exec(name);
+  const projection = /^projections\.(.+)$/i.exec(name);
   if (projection && (await contents.projections()).some((p) => p.toLowerCase() === projection[1]!.toLowerCase())) {
     return { name: `projections.${projection[1]}`, ...readOnly };
   }
