@@ -176,10 +176,11 @@ const requiredFieldCodes: Partial<Record<string, ReasonCode>> = {
  */
 export function fieldReason(problem: FieldProblem): ApiError {
   const { field, inItem, keyword, limit, expected } = problem;
-  const own = fieldCodes[field];
+  // Own keys only: a body's field may be called `constructor` or `__proto__`.
+  const own = Object.hasOwn(fieldCodes, field) ? fieldCodes[field] : undefined;
   if (own) return new ApiError(own);
   if (keyword === 'required' && !inItem) {
-    const code = requiredFieldCodes[field];
+    const code = Object.hasOwn(requiredFieldCodes, field) ? requiredFieldCodes[field] : undefined;
     return code ? new ApiError(code) : new ApiError('field_invalid', { reason: `${field} is a required field.` });
   }
   if (field === 'securityQuestions') {
