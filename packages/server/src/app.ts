@@ -10,6 +10,7 @@ import { sendApiError, sendRouteNotFound } from './http/errors.js';
 import { registerOpenapi } from './http/openapi.js';
 import { answerNodeLevelRequests, clientErrorHandler, frameworkErrorHandler } from './http/raw-errors.js';
 import { securityHeaders } from './http/security-headers.js';
+import { discardGetBodies } from './http/unread-bodies.js';
 import { refuseWhileClosing } from './http/shutdown.js';
 import { schemaErrorFormatter, validatorCompiler } from './http/validation.js';
 import { loggerOptions } from './logging.js';
@@ -103,6 +104,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   const refusal = refuseWhileClosing(() => closing);
   app.addHook('onRequest', refusal.onRequest);
   app.addHook('preParsing', refusal.preParsing);
+  app.addHook('onRequest', discardGetBodies(config.bodyLimit));
   app.addHook('onSend', securityHeaders(httpsOnly, () => closing));
   app.addHook('preClose', async () => {
     closing = true;
