@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { accountCommand, clientCommand, throttleFlagNames } from './cli/account-commands.js';
 import { keysCommand } from './cli/key-commands.js';
+import { roleCommand } from './cli/role-commands.js';
 import { UsageError } from './cli/usage.js';
 import { userCommand } from './cli/user-commands.js';
 import { ConfigError, loadConfig, settings, settingsHelp, storeSettingKeys, type Config } from './config.js';
@@ -25,11 +26,18 @@ Commands:
                    [--recovery none|email|text|question] [--api-limit N|unlimited] [--api-window SECONDS]
                    [--cors-origins ORIGIN,ORIGIN|*] [--login-free-failures N] [--login-max-backoff S]
                    [--login-lock-failures N] [--login-lock-seconds S] [--login-ip-free-failures N]
-                   [--login-ip-lock-failures N]
+                   [--login-ip-lock-failures N] [--default-permissions PERMISSIBLE:FLAGS,...|none]
   client create ACCOUNT               add a client (public key) to an account
   client list ACCOUNT
   client set PUBLICKEY [--access-token-lifetime S] [--refresh-absolute-lifetime S]
                        [--refresh-sliding-lifetime S] [--reuse-grace S]
+  role create ACCOUNT NAME [--description TEXT] [--permission PERMISSIBLE:FLAGS]...
+                                      a role; FLAGS a subset of crud, e.g. --permission meshes:crud --permission users:r
+  role list ACCOUNT                   each role with its permissions and number of users
+  role delete ACCOUNT NAME            delete a role; its users no longer hold it
+  user create ACCOUNT USERNAME --password-stdin [--role ROLE]...
+                                      a registered, verified user; the password is read from standard input
+  user role add|remove ACCOUNT USERNAME ROLE
   user activate|deactivate ACCOUNT USERNAME
   keys list | keys rotate [--alg EdDSA|ES256|RS256]
 
@@ -51,6 +59,11 @@ const commandOptions = {
   'api-limit': { type: 'string' },
   'api-window': { type: 'string' },
   'cors-origins': { type: 'string' },
+  'default-permissions': { type: 'string' },
+  description: { type: 'string' },
+  permission: { type: 'string', multiple: true },
+  role: { type: 'string', multiple: true },
+  'password-stdin': { type: 'boolean' },
   ...Object.fromEntries(throttleFlagNames.map((flag) => [flag, { type: 'string' }])),
   'access-token-lifetime': { type: 'string' },
   'refresh-absolute-lifetime': { type: 'string' },
@@ -81,7 +94,8 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'migrate') process.stdout.write(json ? '{"migrated":true}\n' : 'store is up to date\n');
     else if (command === 'account') await accountCommand(store, action, rest, values);
     else if (command === 'client') await clientCommand(store, action, rest, values);
-    else if (command === 'user') await userCommand(store, action, rest, json);
+    else if (command === 'role') await roleCommand(store, action, rest, values);
+    else if (command === 'user') await userCommand(store, action, rest, values);
     else if (command === 'keys') await keysCommand(store, action, values.alg, json);
     else throw new UsageError(`unknown command "${command}"; run openmeshy --help`);
   } finally {

@@ -1,9 +1,8 @@
 import { AccountNameError, createAccount, newClient } from '../modules/accounts/accounts.js';
 import type { Account, AccountSettings, Client, ClientSettings, LoginThrottleSettings, RecoveryMethod } from '../modules/accounts/types.js';
 import type { Store } from '../store/store.js';
-import { count, onOff, output, seconds, UsageError } from './usage.js';
-
-type Options = Record<string, string | boolean | undefined>;
+import { checkGrants, parseGrantsOption } from './grants.js';
+import { count, onOff, output, seconds, UsageError, type Options } from './usage.js';
 
 export async function accountCommand(store: Store, action: string | undefined, args: string[], options: Options): Promise<void> {
   const json = options.json === true;
@@ -23,6 +22,10 @@ export async function accountCommand(store: Store, action: string | undefined, a
   } else if (action === 'set') {
     const account = await findAccount(store, args[0]);
     const settings = applyAccountOptions(account.settings, options);
+    const defaults = options['default-permissions'];
+    if (typeof defaults === 'string') {
+      settings.defaultPermissions = await checkGrants('--default-permissions', parseGrantsOption('--default-permissions', defaults));
+    }
     await store.accounts.updateSettings(account.id, settings);
     output(json, accountJson({ ...account, settings }), `account ${account.name} updated`);
   } else {

@@ -1,6 +1,9 @@
 /** A mistake in how a command was called, or a value it cannot accept: exit code 2. */
 export class UsageError extends Error {}
 
+/** The parsed flags of a command line (string[] for a flag that may repeat). */
+export type Options = Record<string, string | boolean | string[] | undefined>;
+
 export function output(json: boolean, value: unknown, human: string): void {
   process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human}\n`);
 }

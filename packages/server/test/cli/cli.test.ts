@@ -95,6 +95,21 @@ describe('CLI: accounts and clients', () => {
     assert.equal(runCli(['keys', 'rotate', '--alg', 'HS256', '--data', data]).status, 2);
   });
 
+  test("the README's per-account table lists exactly the flags of account set, each one the command line knows", () => {
+    const help = runCli(['--help']).stdout;
+    const usage = help.slice(help.indexOf('account set NAME'), help.indexOf('client create'));
+    const flags = [...usage.matchAll(/--[a-z-]+/g)].map((m) => m[0]).sort();
+    const readme = fs.readFileSync(new URL('../../../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### Per-account settings'), readme.indexOf('### Per-client settings'));
+    const rows = [...section.matchAll(/^\| `(--[a-z-]+)/gm)].map((m) => m[1]!).sort();
+    assert.ok(flags.includes('--default-permissions'), usage);
+    assert.deepEqual(rows, flags);
+    // Every flag parses: the command gets as far as looking the account up.
+    const result = runCli(['account', 'set', 'nowhere', ...flags.flatMap((flag) => [flag, 'x']), '--data', data]);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^openmeshy: no account "nowhere"/);
+  });
+
   test('unknown commands and flags exit 2', () => {
     assert.equal(runCli(['frobnicate', '--data', data]).status, 2);
     assert.equal(runCli(['account', 'list', '--colour', '--data', data]).status, 2);

@@ -11,9 +11,11 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
+/** `input` is what the command reads on standard input (e.g. for --password-stdin); none by default. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): CliResult {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
+    input,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     timeout: 30_000,
   });
