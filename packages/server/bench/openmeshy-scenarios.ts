@@ -1,6 +1,6 @@
 import type { ConnectionScript } from './load.js';
 import { measure, measureUnderLoad, type Target } from './measure.js';
-import type { OpenMeshyClient } from './openmeshy.js';
+import { ACCOUNT, cliJson, type OpenMeshyClient } from './openmeshy.js';
 import type { Bench, Fixtures, Scenario } from './scenario.js';
 import { bearerGets, passwordLogins, refreshChains } from './scripts.js';
 
@@ -38,6 +38,21 @@ async function meScript(bench: Bench): Promise<ConnectionScript<{ headers: Recor
   return bearerGets(mePath(bench), logins.map((l) => l.access_token));
 }
 
+/**
+ * GET roles/{id}, a route checked against the caller's permissions: the password users get a role
+ * with read on `roles` (by the CLI, as an operator would), log in, and read that role.
+ */
+async function roleScript(bench: Bench): Promise<ConnectionScript<{ headers: Record<string, string> }>> {
+  const store = bench.openmeshy.store;
+  const roles = (await cliJson(store, ['role', 'list', ACCOUNT])) as { id: string; name: string }[];
+  let role = roles.find((r) => r.name === 'BenchReaders');
+  if (!role) role = (await cliJson(store, ['role', 'create', ACCOUNT, 'BenchReaders', '--permission', 'roles:r'])) as { id: string; name: string };
+  const users = bench.fixtures.passwordUsers;
+  for (const { username } of users) await cliJson(store, ['user', 'role', 'add', ACCOUNT, username, 'BenchReaders']);
+  const logins = await Promise.all(users.map(({ username, password }) => bench.client.login(username, password)));
+  return bearerGets(`${bench.openmeshy.accountPath}/roles/${role.id}`, logins.map((l) => l.access_token));
+}
+
 function passwordScript(bench: Bench) {
   return passwordLogins(tokenPath(bench), bench.openmeshy.publicKey, bench.fixtures.passwordUsers);
 }
@@ -62,6 +77,10 @@ export const openMeshyScenarios: Scenario[] = [
   {
     id: 'me',
     run: (bench) => measure(bench.settings, openMeshyTarget(bench, 'me', 'd) GET users/me, bearer JWT'), () => meScript(bench)),
+  },
+  {
+    id: 'role',
+    run: (bench) => measure(bench.settings, openMeshyTarget(bench, 'role', 'GET roles/{id}, permission-checked (roles read)'), () => roleScript(bench)),
   },
   {
     id: 'me+password',

@@ -26,6 +26,8 @@ export interface OpenMeshy {
   publicKey: string;
   /** Path prefix of the account's routes, e.g. /demo. */
   accountPath: string;
+  /** The store it serves, for CLI calls while it runs. */
+  store: StoreEnv;
 }
 
 /**
@@ -71,12 +73,17 @@ export async function prepareStore(store: StoreEnv, jwtAlg?: string): Promise<vo
   if (jwtAlg) await runNode([cli, 'keys', 'rotate', '--alg', jwtAlg, ...data], env);
 }
 
+/** An `openmeshy ... --json` command on a server's store (a role for the bench's users, say): its output. */
+export async function cliJson(store: StoreEnv, args: string[]): Promise<unknown> {
+  return JSON.parse(await runNode([cli, ...args, '--json', '--data', store.dataDir], serverEnv(store.env)));
+}
+
 /** Starts `openmeshy serve` on a prepared store and waits for the line it prints when serving. */
 export async function serveOpenMeshy(children: Children, name: string, store: StoreEnv, nodeFlags: string[] = []): Promise<OpenMeshy> {
   const child = children.startNode(name, [...binNodeFlags(), ...nodeFlags, cli, 'serve', '--port', '0', '--data', store.dataDir, '--log-level', 'warn'], serverEnv(store.env), { replaceEnv: true });
   const [, accountName, publicKey, baseUrl] = await child.waitForLine(/accountName=(\S+) publicKey=(\S+) baseUrl=(\S+)/);
   if (accountName !== ACCOUNT) throw new Error(`${name} serves account ${accountName}, expected ${ACCOUNT}`);
-  return { child, baseUrl: baseUrl!, publicKey: publicKey!, accountPath: `/${ACCOUNT}` };
+  return { child, baseUrl: baseUrl!, publicKey: publicKey!, accountPath: `/${ACCOUNT}`, store };
 }
 
 /** A fresh SQLite store in `dataDir`, prepared, and one server on it. */

@@ -56,6 +56,7 @@ export function checkTargets(results: ScenarioResult[]): { ratios: Ratios; targe
     check('issue 3', 'refresh grants/s >= 2.5x oidc-provider (same run)', ratios.refreshVsOidcProvider === null ? null : `${ratios.refreshVsOidcProvider.toFixed(2)}x`, (ratios.refreshVsOidcProvider ?? 0) >= 2.5),
     p99Under(refresh, 10, 'refresh grant'),
     p99Under(byId('me+password'), 20, 'GET users/me', ' under password load'),
+    { ...p99Under(byId('role'), 10, 'GET roles/{id} (permission-checked)'), issue: 'issue 12' },
     p99Under(byId('refresh+password'), 20, 'refresh grant', ' under password load'),
     check('issue 3', 'every refresh answered 200 with a new refresh token (chains unbroken)', sqliteChains.measured, sqliteChains.pass),
     check('issue 5', 'PostgreSQL, 1 and 2 processes: every refresh 200, chains unbroken', postgresChains.measured, postgresChains.pass),

@@ -10,6 +10,7 @@ import { sendApiError, sendRouteNotFound } from './http/errors.js';
 import { registerOpenapi } from './http/openapi.js';
 import { answerNodeLevelRequests, clientErrorHandler, frameworkErrorHandler } from './http/raw-errors.js';
 import { securityHeaders } from './http/security-headers.js';
+import { discardGetBodies } from './http/unread-bodies.js';
 import { refuseWhileClosing } from './http/shutdown.js';
 import { schemaErrorFormatter, validatorCompiler } from './http/validation.js';
 import { loggerOptions } from './logging.js';
@@ -24,6 +25,7 @@ import { connectRoutes } from './modules/oauth/routes.js';
 import { discoveryRoutes } from './modules/oauth/discovery-routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { userRoutes } from './modules/users/routes.js';
+import { userAdminRoutes } from './modules/users/admin-routes.js';
 import { GrantsCache } from './modules/roles/grants-cache.js';
 import { roleRoutes } from './modules/roles/routes.js';
 import type { Store } from './store/store.js';
@@ -103,6 +105,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   const refusal = refuseWhileClosing(() => closing);
   app.addHook('onRequest', refusal.onRequest);
   app.addHook('preParsing', refusal.preParsing);
+  app.addHook('onRequest', discardGetBodies(config.bodyLimit));
   app.addHook('onSend', securityHeaders(httpsOnly, () => closing));
   app.addHook('preClose', async () => {
     closing = true;
@@ -131,6 +134,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
       scope.options('/*', { config: { access: access.public } }, async (_request, reply) => reply.code(204).send());
       await scope.register(connectRoutes, { oauth });
       await scope.register(userRoutes, { users: store.users, clock, verificationSecret: deps.secret });
+      await scope.register(userAdminRoutes, { users: store.users, roles: store.roles, grants, clock });
       await scope.register(discoveryRoutes, { oauth });
       await scope.register(roleRoutes, {
         roles: store.roles,

@@ -93,6 +93,19 @@ export const reasons = {
   users_update_forbidden: { status: 403, reason: 'User has insufficent permission to update users.' },
   users_delete_forbidden: { status: 403, reason: 'User has insufficent permission to delete users.' },
   order_by_invalid: { status: 400, reason: 'OrderBy is in an invalid format. It must be in a valid Mongo DB format.' },
+  // Roles named in POST /users: "Role does not exist." is the docs' sentence for a role a body names.
+  user_role_not_found: { status: 400, reason: 'Role does not exist.' },
+  // PUT /users/{id}: the docs' sentences, which differ from registration's by their last words.
+  user_email_required: { status: 400, reason: 'Email address is required when Email recovery is enabled and the user is not anonymous.' },
+  user_phone_required: { status: 400, reason: 'Phone number is required when Text recovery is enabled and the user is not anonymous.' },
+  // Ours, worded as the docs' roles sentence: PUT takes the user JSON back, but never renames.
+  username_unchangeable: { status: 400, reason: 'Unable to change username via API.' },
+  // POST /users/{id}/questions (users/updating_self.rst)
+  security_questions_not_configured: { status: 400, reason: 'Unable to update security questions if question verification is not configured.' },
+  security_questions_anonymous: { status: 400, reason: 'Anonymous user cannot have security questions.' },
+  security_questions_empty: { status: 400, reason: 'At least one question is required.' },
+  security_question_text_required: { status: 400, reason: 'Question text is required.' },
+  security_answer_required: { status: 400, reason: 'Answer is required.' },
 
   // --- token endpoint (RFC 6749 §5.2 codes)
   parameter_missing: { status: 400, reason: 'A required parameter is missing.', oauthError: 'invalid_request' },
@@ -176,10 +189,11 @@ const requiredFieldCodes: Partial<Record<string, ReasonCode>> = {
  */
 export function fieldReason(problem: FieldProblem): ApiError {
   const { field, inItem, keyword, limit, expected } = problem;
-  const own = fieldCodes[field];
+  // Own keys only: a body's field may be called `constructor` or `__proto__`.
+  const own = Object.hasOwn(fieldCodes, field) ? fieldCodes[field] : undefined;
   if (own) return new ApiError(own);
   if (keyword === 'required' && !inItem) {
-    const code = requiredFieldCodes[field];
+    const code = Object.hasOwn(requiredFieldCodes, field) ? requiredFieldCodes[field] : undefined;
     return code ? new ApiError(code) : new ApiError('field_invalid', { reason: `${field} is a required field.` });
   }
   if (field === 'securityQuestions') {

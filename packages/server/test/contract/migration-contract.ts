@@ -52,3 +52,29 @@ export function runRolesMigrationContract(name: string, makeDatabase: () => Prom
     }
   });
 }
+
+/** Users written before migration 4 are found by their first and last names, folded as new ones are. */
+export function runNameKeysMigrationContract(name: string, makeDatabase: () => Promise<VersionOneDatabase & { cleanup(): Promise<void> }>): void {
+  test(`${name}: migration 4 gives existing users' first and last names their searched form`, async () => {
+    const database = await makeDatabase();
+    let store: Store | undefined;
+    try {
+      await database.exec(`
+        INSERT INTO accounts (id, name, created_at, settings) VALUES ('acc1', 'shop', 1, '{}');
+        INSERT INTO users (id, account_id, username, username_key, first_name, last_name, verified, is_active, roles, security_questions, anonymous, created_at)
+          VALUES ('u1', 'acc1', 'ada', 'ada', 'ÉLODIE', 'Ｓmith', false, true, '[]', '[]', false, 500);
+        INSERT INTO users (id, account_id, username, username_key, verified, is_active, roles, security_questions, anonymous, created_at)
+          VALUES ('u2', 'acc1', 'bob', 'bob', false, true, '[]', '[]', false, 600);
+      `);
+      store = await database.openMigrated();
+      const search = async (text: string) =>
+        (await store!.users.search('acc1', { name: text, activeOnly: true, orderBy: [], page: 1, pageSize: 25 })).results.map((u) => u.id);
+      assert.deepEqual(await search('élod'), ['u1']);
+      assert.deepEqual(await search('SMITH'), ['u1']);
+      assert.deepEqual(await search('b'), ['u2'], 'a user without names is found by username only');
+    } finally {
+      await store?.close();
+      await database.cleanup();
+    }
+  });
+}

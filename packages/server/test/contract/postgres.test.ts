@@ -2,7 +2,7 @@ import pg from 'pg';
 import { migrations } from '../../src/store/postgres/migrations.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { createTestDatabase } from '../helpers/postgres.js';
-import { runRolesMigrationContract } from './migration-contract.js';
+import { runNameKeysMigrationContract, runRolesMigrationContract, type VersionOneDatabase } from './migration-contract.js';
 import { runStoreContract } from './store-contract.js';
 
 runStoreContract('postgres', async () => {
@@ -10,7 +10,7 @@ runStoreContract('postgres', async () => {
   return { store: await PostgresStore.open(database.url, 10), cleanup: () => database.drop() };
 });
 
-runRolesMigrationContract('postgres', async () => {
+const versionOneDatabase = async (): Promise<VersionOneDatabase & { cleanup(): Promise<void> }> => {
   const database = await createTestDatabase();
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
@@ -27,4 +27,7 @@ runRolesMigrationContract('postgres', async () => {
     },
     cleanup: () => database.drop(),
   };
-});
+};
+
+runRolesMigrationContract('postgres', versionOneDatabase);
+runNameKeysMigrationContract('postgres', versionOneDatabase);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from '../../src/store/sqlite/migrations.js';
 import { SQLITE_FILE, SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { runRolesMigrationContract } from './migration-contract.js';
+import { runNameKeysMigrationContract, runRolesMigrationContract, type VersionOneDatabase } from './migration-contract.js';
 import { runStoreContract } from './store-contract.js';
 
 function tempDir(): { dir: string; cleanup(): Promise<void> } {
@@ -17,7 +17,7 @@ runStoreContract('sqlite', async () => {
   return { store: SqliteStore.open(dir), cleanup };
 });
 
-runRolesMigrationContract('sqlite', async () => {
+const versionOneDatabase = async (): Promise<VersionOneDatabase & { cleanup(): Promise<void> }> => {
   const { dir, cleanup } = tempDir();
   const db = new Database(path.join(dir, SQLITE_FILE));
   db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
@@ -34,4 +34,7 @@ runRolesMigrationContract('sqlite', async () => {
     },
     cleanup,
   };
-});
+};
+
+runRolesMigrationContract('sqlite', versionOneDatabase);
+runNameKeysMigrationContract('sqlite', versionOneDatabase);

@@ -8,6 +8,7 @@ import type { Account, Client } from '../../src/modules/accounts/types.js';
 import type { RefreshFamily } from '../../src/modules/oauth/types.js';
 import type { Store } from '../../src/store/store.js';
 import type { User } from '../../src/modules/users/types.js';
+import type { UserQuery, UserSort } from '../../src/modules/users/store.js';
 import type { Grant, Permission, Role } from '../../src/modules/roles/types.js';
 
 /**
@@ -100,6 +101,141 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
         const results = await Promise.allSettled(names.map((name) => store.users.create(makeUser(account.id, name))));
         assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
         for (const r of results) if (r.status === 'rejected') assert.ok(r.reason instanceof UniqueViolation);
+      });
+    });
+
+    describe(`users port: administration (store.users)`, () => {
+      let club: Account;
+      before(async () => {
+        club = makeAccount('contract-users');
+        await store.accounts.create(club, makeClient(club.id));
+      });
+      const member = (username: string, fields: Partial<User> = {}): User => ({ ...makeUser(club.id, username), ...fields });
+      const query = (q: Partial<UserQuery> = {}): UserQuery => ({ activeOnly: false, orderBy: [], page: 1, pageSize: 25, ...q });
+      const names = (page: { results: User[] }) => page.results.map((u) => u.username);
+
+      test('search: a case-insensitive partial match on username, first or last name; LIKE characters are text', async () => {
+        await store.users.create(member('zed_one', { firstName: 'Élodie', lastName: 'Martin' }));
+        await store.users.create(member('amy', { firstName: null, lastName: 'Ｓmith' }));
+        await store.users.create(member('Bob_100%', { firstName: 'Robert', lastName: null }));
+        await store.users.create(member('carl', { firstName: 'Carl', lastName: 'Rob_erts', isActive: false }));
+        assert.deepEqual(names(await store.users.search(club.id, query({ name: 'éLOD' }))), ['zed_one'], 'non-ASCII letters fold too');
+        assert.deepEqual(names(await store.users.search(club.id, query({ name: 'SMITH' }))), ['amy'], 'compatibility forms fold (NFKC)');
+        assert.deepEqual(names(await store.users.search(club.id, query({ name: 'rob' }))), ['Bob_100%', 'carl']);
+        assert.deepEqual(names(await store.users.search(club.id, query({ name: 'B_1' }))), ['Bob_100%']);
+        assert.deepEqual(names(await store.users.search(club.id, query({ name: 'o_e' }))), [], '_ matches only an underscore (not the n of zed_one)');
+        assert.deepEqual(names(await store.users.search(club.id, query({ name: '%' }))), ['Bob_100%'], '% matches only a percent sign');
+        assert.deepEqual(names(await store.users.search(club.id, query({ name: '\\' }))), [], 'a backslash is text');
+        assert.deepEqual(names(await store.users.search(club.id, query({ name: 'rob', activeOnly: true }))), ['Bob_100%'], 'activeOnly leaves out inactive users');
+      });
+
+      test('search: pages in username order (case-insensitive), then id; totalRecords counts every match', async () => {
+        const all = await store.users.search(club.id, query());
+        assert.deepEqual(names(all), ['amy', 'Bob_100%', 'carl', 'zed_one']);
+        assert.equal(all.totalRecords, 4);
+        const second = await store.users.search(club.id, query({ page: 2, pageSize: 3 }));
+        assert.deepEqual(names(second), ['zed_one']);
+        assert.equal(second.totalRecords, 4);
+        const past = await store.users.search(club.id, query({ page: 9, pageSize: 3 }));
+        assert.deepEqual(past, { results: [], totalRecords: 4 }, 'a page past the end still counts');
+        assert.deepEqual(await store.users.search(club.id, query({ name: 'nobody' })), { results: [], totalRecords: 0 });
+        const found = all.results.find((u) => u.username === 'zed_one')!;
+        assert.deepEqual(found, await store.users.findById(club.id, found.id), 'results are whole users');
+      });
+
+      test('search: orderBy in order, null before any value ascending and after descending, ties by id', async () => {
+        const ordered = async (orderBy: UserSort[]) => names(await store.users.search(club.id, query({ orderBy })));
+        assert.deepEqual(await ordered([{ field: 'lastName', direction: 1 }]), ['Bob_100%', 'zed_one', 'carl', 'amy']);
+        assert.deepEqual(await ordered([{ field: 'lastName', direction: -1 }]), ['amy', 'carl', 'zed_one', 'Bob_100%']);
+        assert.deepEqual(await ordered([{ field: 'firstName', direction: 1 }]), ['amy', 'carl', 'Bob_100%', 'zed_one'], 'by code point: É after R');
+        assert.deepEqual(await ordered([{ field: 'username', direction: -1 }]), ['zed_one', 'carl', 'Bob_100%', 'amy']);
+        const [a, b] = [member('tie_b', { lastAccessed: 5 }), member('tie_a', { lastAccessed: 5 })];
+        await store.users.create(a);
+        await store.users.create(b);
+        const byAccess = await store.users.search(club.id, query({ orderBy: [{ field: 'lastAccessed', direction: -1 }], pageSize: 2 }));
+        assert.deepEqual(byAccess.results.map((u) => u.id), [a.id, b.id].sort(), 'equal lastAccessed: by id');
+        const both = await store.users.search(club.id, query({ orderBy: [{ field: 'lastAccessed', direction: -1 }, { field: 'username', direction: 1 }], pageSize: 2 }));
+        assert.deepEqual(names(both), ['tie_a', 'tie_b']);
+      });
+
+      test('search: roleId keeps the holders of that role', async () => {
+        const role: Role = { id: newObjectId(), accountId: club.id, name: 'Captain', description: null, createdAt: 1 };
+        await store.roles.create(role);
+        const zed = (await store.users.findByUsername(club.id, 'zed_one'))!;
+        const carl = (await store.users.findByUsername(club.id, 'carl'))!;
+        await store.roles.addMembers(club.id, role.id, [zed.id, carl.id], 10);
+        assert.deepEqual(names(await store.users.search(club.id, query({ roleId: role.id }))), ['carl', 'zed_one']);
+        assert.deepEqual(names(await store.users.search(club.id, query({ roleId: role.id, activeOnly: true }))), ['zed_one']);
+        assert.equal((await store.users.search(club.id, query({ roleId: newObjectId() }))).totalRecords, 0);
+        assert.equal((await store.users.search(account.id, query({ roleId: role.id }))).totalRecords, 0, 'scoped to the account');
+      });
+
+      test('personal information: replaced whole and searched by its new value; false for no such user', async () => {
+        const dee = member('dee', { firstName: 'Dee', lastName: 'Old', emailAddress: 'dee@example.com' });
+        await store.users.create(dee);
+        const info = { firstName: 'Deirdre', lastName: null, phoneNumber: null, emailAddress: 'd@example.org' };
+        assert.equal(await store.users.updatePersonalInformation(club.id, dee.id, info), true);
+        assert.deepEqual(await store.users.findById(club.id, dee.id), { ...dee, ...info });
+        assert.deepEqual(names(await store.users.search(club.id, query({ name: 'deird' }))), ['dee']);
+        assert.deepEqual(names(await store.users.search(club.id, query({ name: 'old' }))), []);
+        assert.equal(await store.users.updatePersonalInformation(club.id, newObjectId(), info), false);
+        assert.equal(await store.users.updatePersonalInformation(account.id, dee.id, info), false, 'scoped to the account');
+      });
+
+      test('personal information: of concurrent updates one wins whole, never a mix', async () => {
+        const eve = member('eve');
+        await store.users.create(eve);
+        const changes = Array.from({ length: 6 }, (_, i) => ({ firstName: `F${i}`, lastName: `L${i}`, phoneNumber: `+1555000000${i}`, emailAddress: `e${i}@example.com` }));
+        await Promise.all(changes.map((c) => store.users.updatePersonalInformation(club.id, eve.id, c)));
+        const found = (await store.users.findById(club.id, eve.id))!;
+        const seen = { firstName: found.firstName, lastName: found.lastName, phoneNumber: found.phoneNumber, emailAddress: found.emailAddress };
+        assert.ok(changes.some((c) => JSON.stringify(c) === JSON.stringify(seen)), JSON.stringify(seen));
+      });
+
+      test('security questions: replaced whole; false for no such user', async () => {
+        const fay = member('fay');
+        await store.users.create(fay);
+        const questions = [{ question: 'Pet?', answerHash: '$argon2id$a' }, { question: 'Town?', answerHash: '$argon2id$b' }];
+        assert.equal(await store.users.setSecurityQuestions(club.id, fay.id, questions), true);
+        assert.deepEqual((await store.users.findById(club.id, fay.id))!.securityQuestions, questions);
+        assert.equal(await store.users.setSecurityQuestions(club.id, newObjectId(), questions), false);
+      });
+
+      test('delete: the user, its memberships and its refresh families go; other users keep theirs', async () => {
+        const role: Role = { id: newObjectId(), accountId: club.id, name: 'Crewman', description: null, createdAt: 1 };
+        await store.roles.create(role);
+        const [gus, hal] = [member('gus'), member('hal')];
+        await store.users.create(gus);
+        await store.users.create(hal);
+        await store.roles.addMembers(club.id, role.id, [gus.id, hal.id], 10);
+        const families = [makeFamily(club.id, 'client', gus.id), makeFamily(club.id, 'client', gus.id), makeFamily(club.id, 'client', hal.id)];
+        for (const family of families) await store.refreshFamilies.create(family);
+        assert.equal(await store.users.delete(account.id, gus.id), false, 'scoped to the account');
+        assert.equal(await store.users.delete(club.id, gus.id), true);
+        assert.equal(await store.users.findById(club.id, gus.id), undefined);
+        assert.equal(await store.refreshFamilies.find(families[0]!.id), undefined);
+        assert.equal(await store.refreshFamilies.find(families[1]!.id), undefined);
+        assert.deepEqual(await store.refreshFamilies.find(families[2]!.id), families[2]);
+        assert.equal((await store.roles.search(club.id, { name: 'crewman', page: 1, pageSize: 1 })).results[0]!.numberOfUsers, 1);
+        assert.deepEqual(names(await store.users.search(club.id, query({ roleId: role.id }))), ['hal']);
+        assert.equal(await store.users.delete(club.id, gus.id), false);
+      });
+
+      test('delete: of concurrent deletes exactly one succeeds; memberships added meanwhile do not survive it', async () => {
+        const role: Role = { id: newObjectId(), accountId: club.id, name: 'Ensign', description: null, createdAt: 1 };
+        await store.roles.create(role);
+        const ivy = member('ivy');
+        await store.users.create(ivy);
+        const [added, ...deleted] = await Promise.all([
+          store.roles.addMembers(club.id, role.id, [ivy.id], 20),
+          store.users.delete(club.id, ivy.id),
+          store.users.delete(club.id, ivy.id),
+          store.users.delete(club.id, ivy.id),
+        ]);
+        assert.ok(added === 0 || added === 1);
+        assert.equal(deleted.filter(Boolean).length, 1);
+        assert.equal(await store.roles.addMembers(club.id, role.id, [ivy.id], 30), 0, 'a deleted user is no member');
+        assert.equal((await store.roles.search(club.id, { name: 'ensign', page: 1, pageSize: 1 })).results[0]!.numberOfUsers, 0);
       });
     });
 

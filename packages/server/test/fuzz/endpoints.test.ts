@@ -6,6 +6,7 @@ import { createAccount } from '../../src/modules/accounts/accounts.js';
 import { appRoutes, unreportedRoutes, type AppRoute } from '../helpers/app-routes.js';
 import { get } from '../helpers/http.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { giveRole, grantsOf } from '../helpers/roles.js';
 import { login, passwordGrant, passwordUser, refreshGrant } from '../helpers/tokens.js';
 import {
   accountSegment,
@@ -108,6 +109,9 @@ describe('fuzz: hostile requests to every endpoint', () => {
     const strict = await createAccount(t.server.store, 'strict', t.clock.now());
 
     await passwordUser(t, 'fuzz_pw', 'correct horse battery staple');
+    // Its tokens get past every permission check, so cases reach the handlers of users and roles
+    // routes, not only their 403; the anonymous users' tokens still get the 403s.
+    await giveRole(t, 'fuzz_pw', 'FuzzAdmin', grantsOf({ users: 'crud', roles: 'crud' }));
     await login(t, 'fuzz_anon_1');
     await login(t, 'fuzz_anon_2');
     const jwks = await get(`${t.base}/.well-known/jwks.json`);

@@ -58,7 +58,19 @@ export function unreportedRoutes(app: FastifyInstance, routes: readonly Pick<App
     const [method, path = ''] = key.split(' ');
     return path.endsWith('*') && wildcards.some((route) => route.method === method && route.url.startsWith(path.slice(0, -1)));
   };
-  return routerPaths(app).filter((key) => !reported.has(key) && !(key.endsWith('/') && reported.has(key.slice(0, -1))) && !isWildcardOf(key));
+  const isReported = (key: string) => pathVariants(key).some((variant) => reported.has(variant));
+  return routerPaths(app).filter((key) => !isReported(key) && !(key.endsWith('/') && isReported(key.slice(0, -1))) && !isWildcardOf(key));
+}
+
+/**
+ * The paths a key of routerPaths stands for. Routes whose parameter at one place has different
+ * names (`/users/:username/exists`, `/users/:id`) share one node of the radix tree, printed with
+ * every name (`/users/{username}|{id}`) and no word of which route uses which; each route still
+ * gets its own name in request.params.
+ */
+export function pathVariants(key: string): string[] {
+  const segments = key.split('/').map((segment) => segment.split('|'));
+  return segments.reduce<string[][]>((paths, alternatives) => paths.flatMap((path) => alternatives.map((a) => [...path, a])), [[]]).map((path) => path.join('/'));
 }
 
 /**

@@ -41,7 +41,8 @@ function failingRequests(base: string): [label: string, url: string, init: Brows
   return [
     ['an unknown route', `${base}/nothing/here`, {}, 404, 'route_not_found'],
     ['the account path alone', base, {}, 404, 'route_not_found'],
-    ['a method the route does not have (preflighted)', `${base}/users/me`, { method: 'DELETE' }, 404, 'route_not_found'],
+    // PATCH: DELETE /users/me is DELETE /users/{id} with the id "me".
+    ['a method the route does not have (preflighted)', `${base}/users/me`, { method: 'PATCH' }, 404, 'route_not_found'],
     ['a URL that cannot be decoded', `${base}/users/%ff/exists`, {}, 400, 'url_malformed'],
     ['an over-long path segment', `${base}/users/${'a'.repeat(600)}/exists`, {}, 414, 'path_too_long'],
     ['an over-large body', register, { method: 'POST', headers: json, usernameLength: 2 * 1024 * 1024 }, 413, 'body_too_large'],

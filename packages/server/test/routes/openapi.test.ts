@@ -5,7 +5,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { docsContentSecurityPolicy, docsPrefix, openapiJsonPath } from '../../src/http/openapi.js';
 import { securityHeaderValues } from '../../src/http/security-headers.js';
 import { accountNamePattern, checkAccountName } from '../../src/modules/accounts/accounts.js';
-import { routerPaths } from '../helpers/app-routes.js';
+import { pathVariants, routerPaths } from '../helpers/app-routes.js';
 import { get, request } from '../helpers/http.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -83,7 +83,10 @@ describe('OpenAPI document', () => {
     for (const known of ['GET /healthz', 'GET /readyz', 'GET /{account}/users/me', 'POST /{account}/users/register/anonymous']) {
       assert.ok(routes.includes(known), `${known} not among the app's routes ${routes.join(', ')}`);
     }
-    assert.deepEqual(operationsOf(doc).map((op) => op.key).sort(), [...new Set(routes)].sort());
+    // A node shared by differently named parameters stands for several paths (pathVariants).
+    const documented = operationsOf(doc).map((op) => op.key);
+    for (const route of new Set(routes)) assert.ok(pathVariants(route).some((key) => documented.includes(key)), `${route} is not in the document`);
+    for (const key of documented) assert.ok(routes.some((route) => pathVariants(route).includes(key)), `the document has ${key}, which the app lacks`);
     assert.ok(!Object.keys(doc.paths).some(isDocsOwn), 'the docs describe themselves');
     assert.ok(!operationsOf(doc).some((op) => op.path.includes('*')), 'the CORS preflight route is documented');
   });

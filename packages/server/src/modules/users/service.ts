@@ -5,7 +5,7 @@ import { newObjectId } from '../../lib/ids.js';
 import { UniqueViolation } from '../../store/errors.js';
 import type { Account } from '../accounts/types.js';
 import type { UserStore } from './store.js';
-import type { User } from './types.js';
+import type { SecurityQuestion, User } from './types.js';
 import { hashPassword } from '../../lib/passwords.js';
 import { checkUsername, isEmail, isInternationalPhone } from './checks.js';
 import type { AnonymousRegisterBody, RegisterBody } from './schemas.js';
@@ -41,13 +41,36 @@ export type PublicRegistration =
 export async function registerUser(deps: UserServiceDeps, account: Account, body: RegisterBody): Promise<PublicRegistration> {
   const settings = account.settings;
   if (!settings.publicRegistration) throw new ApiError('public_registration_disabled');
+  const fields = await checkNewUser(deps, account, body);
+  const verificationRequired = settings.recovery === 'email' || settings.recovery === 'text';
+  const user = await userWithCredentials(deps, account, fields, { verified: false, isActive: true });
+  await insertUser(deps, user);
+  return { kind: verificationRequired ? 'verification_required' : 'registered', user };
+}
+
+/** A new user's fields after the documented checks. */
+export interface NewUserFields {
+  username: string;
+  firstName: string | null;
+  lastName: string | null;
+  emailAddress: string | null;
+  phoneNumber: string | null;
+  questions: { question: string; answer: string }[];
+  password: string;
+}
+
+/**
+ * The checks of a new user with a password, registered or created by another user (POST /users
+ * lists the same reasons); their order follows the order of MeshyDB's documented reasons.
+ */
+export async function checkNewUser(deps: UserServiceDeps, account: Account, body: RegisterBody): Promise<NewUserFields> {
+  const settings = account.settings;
   const rawUsername = body.username ?? null;
   const emailAddress = body.emailAddress ?? null;
   const phoneNumber = body.phoneNumber ?? null;
   const questions = body.securityQuestions ?? [];
   const password = body.newPassword ?? null;
 
-  // The order of checks follows the order of MeshyDB's documented reasons.
   if (settings.recovery === 'email' && !emailAddress) throw new ApiError('email_required');
   if (settings.recovery === 'text' && !phoneNumber) throw new ApiError('phone_required');
   if (settings.recovery === 'question' && questions.length === 0) throw new ApiError('security_question_required');
@@ -60,19 +83,32 @@ export async function registerUser(deps: UserServiceDeps, account: Account, body
   // It would never log in: the password grant keeps `nopassword` for anonymous users only.
   if (password === ANONYMOUS_PASSWORD) throw new ApiError('password_reserved');
   if (await deps.users.findByUsername(account.id, username)) throw new ApiError('username_taken');
+  return { username, firstName: body.firstName ?? null, lastName: body.lastName ?? null, emailAddress, phoneNumber, questions, password };
+}
 
-  const verificationRequired = settings.recovery === 'email' || settings.recovery === 'text';
-  const user = newUser(deps, account, username, { anonymous: false, verified: false });
-  user.firstName = body.firstName ?? null;
-  user.lastName = body.lastName ?? null;
-  user.emailAddress = emailAddress;
-  user.phoneNumber = phoneNumber;
-  // Hashes run on the thread pool concurrently; answers are credentials, so they are hashed too.
-  const [passwordHash, ...answerHashes] = await Promise.all([hashPassword(password), ...questions.map((q) => hashPassword(q.answer))]);
-  user.passwordHash = passwordHash!;
-  user.securityQuestions = questions.map((q, i) => ({ question: q.question, answerHash: answerHashes[i]! }));
-  await insertUser(deps, user);
-  return { kind: verificationRequired ? 'verification_required' : 'registered', user };
+/** The user of checked fields, not yet stored. */
+export async function userWithCredentials(
+  deps: UserServiceDeps,
+  account: Account,
+  fields: NewUserFields,
+  flags: { verified: boolean; isActive: boolean; neverAccessed?: boolean },
+): Promise<User> {
+  const user = newUser(deps, account, fields.username, { anonymous: false, verified: flags.verified });
+  user.isActive = flags.isActive;
+  if (flags.neverAccessed) user.lastAccessed = null;
+  user.firstName = fields.firstName;
+  user.lastName = fields.lastName;
+  user.emailAddress = fields.emailAddress;
+  user.phoneNumber = fields.phoneNumber;
+  // The password and the answers hash concurrently on the thread pool.
+  [user.passwordHash, user.securityQuestions] = await Promise.all([hashPassword(fields.password), hashedQuestions(fields.questions)]);
+  return user;
+}
+
+/** Answers are credentials too: hashed like passwords, all at once on the thread pool. */
+export async function hashedQuestions(questions: readonly { question: string; answer: string }[]): Promise<SecurityQuestion[]> {
+  const hashes = await Promise.all(questions.map((q) => hashPassword(q.answer)));
+  return questions.map((q, i) => ({ question: q.question, answerHash: hashes[i]! }));
 }
 
 function newUser(deps: UserServiceDeps, account: Account, username: string, flags: { anonymous: boolean; verified: boolean }): User {
@@ -96,7 +132,7 @@ function newUser(deps: UserServiceDeps, account: Account, username: string, flag
   };
 }
 
-async function insertUser(deps: UserServiceDeps, user: User): Promise<void> {
+export async function insertUser(deps: UserServiceDeps, user: User): Promise<void> {
   try {
     await deps.users.create(user);
   } catch (error) {

@@ -1,4 +1,30 @@
-import type { User } from './types.js';
+import type { Page, PageRequest } from '../roles/types.js';
+import type { SecurityQuestion, User } from './types.js';
+
+/** What users can be ordered by (GET /users?orderBy=); 1 ascending, -1 descending. */
+export type UserSortField = 'username' | 'firstName' | 'lastName' | 'lastAccessed';
+export interface UserSort {
+  field: UserSortField;
+  direction: 1 | -1;
+}
+
+export interface UserQuery extends PageRequest {
+  /** A case-insensitive partial match on username, first or last name; undefined or '' for all. */
+  name?: string;
+  /** Only the users who hold this role. */
+  roleId?: string;
+  /** Leave out inactive users. */
+  activeOnly: boolean;
+  /**
+   * Applied in order, then by id, so pages are stable; empty: by username, then id. Usernames
+   * order case-insensitively (their unique form), first and last names by code point (MongoDB's
+   * default collation), and a missing value (null) before any other, as in MongoDB.
+   */
+  orderBy: readonly UserSort[];
+}
+
+/** The fields of PUT /users/{id} (users/updating_self.rst, "Existing Personal Information"). */
+export type PersonalInformation = Pick<User, 'firstName' | 'lastName' | 'phoneNumber' | 'emailAddress'>;
 
 /** The users port. Usernames are unique per account, case-insensitively (lib/usernames.ts). */
 export interface UserStore {
@@ -11,6 +37,25 @@ export interface UserStore {
   findByUsername(accountId: string, username: string): Promise<User | undefined>;
   /** On every authenticated request: one indexed read, roles included. */
   findById(accountId: string, id: string): Promise<User | undefined>;
+  /**
+   * A page of the account's users, roles included. The page and totalRecords come from one
+   * statement, so they agree even while users are created or deleted; only a page past the end
+   * counts in a second read.
+   */
+  search(accountId: string, query: UserQuery): Promise<Page<User>>;
+  /**
+   * Replaces the four fields at once; false when there is no such user. A reader sees all old
+   * or all new values; of two concurrent updates the later write wins whole.
+   */
+  updatePersonalInformation(accountId: string, id: string, info: PersonalInformation): Promise<boolean>;
+  /** Replaces the questions (answers hashed) whole; false when there is no such user. The later write wins. */
+  setSecurityQuestions(accountId: string, id: string, questions: readonly SecurityQuestion[]): Promise<boolean>;
+  /**
+   * Deletes the user with its memberships and its refresh families, in one transaction; false
+   * when there was none. A refresh of one of its tokens afterwards finds no family. A family a
+   * concurrent login creates after the delete has no user, so the refresh grant refuses it.
+   */
+  delete(accountId: string, id: string): Promise<boolean>;
   /** A reader sees the old or the new value, never a mix; the later of two writes wins. */
   setActive(accountId: string, id: string, active: boolean): Promise<void>;
   /** Records a login; concurrent touches keep the latest `at` written last (not necessarily the greatest). */

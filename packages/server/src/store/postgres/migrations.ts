@@ -117,6 +117,18 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE UNIQUE INDEX role_permissions_permissible ON role_permissions(account_id, role_id, permissible_key);
     `,
   },
+  {
+    version: 4,
+    name: 'users: first and last names in their searched form',
+    // Case-folded in JS (as username_key) from now on, so a search matches alike whatever the
+    // database's locale; existing rows get the nearest SQL: NFKC (UTF-8 databases only) and lower().
+    sql: `
+      ALTER TABLE users ADD COLUMN first_name_key TEXT, ADD COLUMN last_name_key TEXT;
+      UPDATE users SET
+        first_name_key = CASE WHEN current_setting('server_encoding') = 'UTF8' THEN lower(normalize(first_name, NFKC)) ELSE lower(first_name) END,
+        last_name_key = CASE WHEN current_setting('server_encoding') = 'UTF8' THEN lower(normalize(last_name, NFKC)) ELSE lower(last_name) END;
+    `,
+  },
 ];
 
 /** Arbitrary but fixed: the advisory lock every OpenMeshy instance takes to migrate. */

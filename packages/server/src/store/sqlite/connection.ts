@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { usernameKey } from '../../lib/usernames.js';
 import { UniqueViolation } from '../errors.js';
 import { BackgroundCheckpointer, SERVING_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
 import { migrate } from './migrations.js';
@@ -36,6 +37,8 @@ export class SqliteConnection {
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
+    // Case-folds as usernameKey does, for migrations that fill a searched form of existing text.
+    db.function('openmeshy_fold', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? usernameKey(text) : text));
     migrate(db);
     let checkpointer: BackgroundCheckpointer | undefined;
     if (options.backgroundCheckpoints) {

@@ -115,6 +115,18 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE UNIQUE INDEX role_permissions_permissible ON role_permissions(account_id, role_id, permissible_key);
     `,
   },
+  {
+    version: 4,
+    name: 'users: first and last names in their searched form',
+    // A partial match (LIKE '%x%') reads every user of the account, so no index would serve it; the
+    // keys are case-folded in JS (as username_key), since SQLite's lower() folds only ASCII. The
+    // connection registers openmeshy_fold, the same function, for this backfill.
+    sql: `
+      ALTER TABLE users ADD COLUMN first_name_key TEXT;
+      ALTER TABLE users ADD COLUMN last_name_key TEXT;
+      UPDATE users SET first_name_key = openmeshy_fold(first_name), last_name_key = openmeshy_fold(last_name);
+    `,
+  },
 ];
 
 export function migrate(db: Database): number {
