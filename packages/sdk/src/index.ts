@@ -26,6 +26,7 @@ export type {
   RegisterUser,
   Role,
   RoleInput,
+  RoleRef,
   RoleSearch,
   SecurityQuestion,
   SecurityQuestionUpdate,

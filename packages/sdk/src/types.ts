@@ -194,19 +194,25 @@ export interface NewUser {
   verified?: boolean;
   /** Default false: an inactive user cannot log in. */
   isActive?: boolean;
-  /** Roles to give the user at once. */
-  roles?: Array<{ name: string; addedDate?: string }> | null;
+  /** Roles to give the user at once: ones the caller holds, or any with permission to update roles. */
+  roles?: RoleRef[] | null;
 }
 
-/** Body of usersService.update (PUT /users/{id}). A User read earlier can be passed back as it is. */
+/** A role named in a user's body: by name (a UserRole read earlier will do) or by id. */
+export type RoleRef = { name: string; addedDate?: string } | { id: string };
+
+/**
+ * Body of usersService.update (PUT /users/{id}): the personal information, replaced whole (a field
+ * left out is cleared). A User read earlier can be passed back as it is: its username and roles
+ * must then be the user's own, as they cannot be changed here, and its other fields are ignored.
+ */
 export interface UserUpdate {
   username?: string;
   firstName?: string | null;
   lastName?: string | null;
   phoneNumber?: string | null;
   emailAddress?: string | null;
-  verified?: boolean;
-  isActive?: boolean;
+  roles?: RoleRef[] | null;
 }
 
 /** Body of usersService.updateUserSecurityQuestion: the user's new questions, replacing the old. */

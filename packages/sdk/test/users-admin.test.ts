@@ -82,6 +82,10 @@ describe('usersService administration', () => {
     // A user read earlier can be changed and passed back as it is.
     const again = await admin.usersService.update(created.id, { ...updated, firstName: 'Again' });
     assert.equal(again.firstName, 'Again');
+    assert.equal(again.emailAddress, 'new@example.com');
+    // The personal information is replaced whole: what is left out is cleared.
+    const partial = await admin.usersService.update(created.id, { username, firstName: 'Only' });
+    assert.deepEqual([partial.firstName, partial.lastName, partial.emailAddress], ['Only', null, null]);
   });
 
   test("updateUserSecurityQuestion replaces another user's questions when the account recovers by question", async () => {
