@@ -1,0 +1,19 @@
+import type { QueryDocumentKind } from './tree.js';
+
+/**
+ * Why a filter, orderBy or update was refused. `document` says which one, so that a route can
+ * answer with the documented sentence ("Filter is in an invalid format. It must be in a valid
+ * Mongo DB format.", "Order by is ...", "Update is ..."); `detail` says what was wrong, for the
+ * log and for tests, never for the client (it may quote the input).
+ *
+ * Applying an update can fail too (`$inc` on a string): that is a QueryError for 'update' as well.
+ */
+export class QueryError extends Error {
+  override readonly name = 'QueryError';
+  constructor(
+    readonly document: QueryDocumentKind,
+    readonly detail: string,
+  ) {
+    super(`invalid ${document}: ${detail}`);
+  }
+}
