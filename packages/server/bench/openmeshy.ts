@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { settings } from '../src/config.js';
 import { Children, runNode, type Child } from './processes.js';
 
-const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli.js');
+/** The `openmeshy` bin (bin/openmeshy.js, which runs dist/src/cli.js): the command an operator runs. */
+const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/openmeshy.js');
 
 /**
  * The Node.js flags on the bin's shebang line (`#!/usr/bin/env -S node --no-memory-reducer`):

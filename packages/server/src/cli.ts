@@ -1,9 +1,5 @@
-#!/usr/bin/env -S node --no-memory-reducer
-// --no-memory-reducer: after a quiet spell V8's memory reducer shrinks the heap and its limits, and
-// under the load that follows a full (mark-compact) GC, each pausing the event loop 3-7 ms, came
-// about every 0.4 s instead of every 2 s: the refresh grant's p99 went from 9 ms to 12-14 ms after
-// 30 idle seconds. A server keeps its heap instead. `npm start` runs this file by this line and the
-// bench reads its flags from it; anyone who starts this file with node themselves should pass them.
+// The CLI. The `openmeshy` bin (bin/openmeshy.js) runs this file, with the server's Node.js flags on
+// its first line; it is the one place they are written.
 import { parseArgs } from 'node:util';
 import { accountCommand, clientCommand, throttleFlagNames } from './cli/account-commands.js';
 import { keysCommand } from './cli/key-commands.js';

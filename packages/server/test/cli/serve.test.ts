@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServe } from '../helpers/cli.js';
+import { BIN, startServe } from '../helpers/cli.js';
 import { get, postJson } from '../helpers/http.js';
 
 describe('openmeshy serve (the real bin)', () => {
@@ -77,6 +77,28 @@ describe('openmeshy serve (the real bin)', () => {
       serve.child.kill('SIGTERM');
       assert.equal(await serve.exited, 0);
     } finally {
+      fs.rmSync(workersData, { recursive: true, force: true });
+    }
+  });
+
+  test("run as an executable, the server and its --workers processes have the shebang's --no-memory-reducer", async () => {
+    const workersData = fs.mkdtempSync(path.join(os.tmpdir(), 'openmeshy-flags-'));
+    const serve = startServe(['--port', '0', '--workers', '2', '--data', workersData, '--log-level', 'warn'], {}, { asExecutable: true });
+    try {
+      await serve.ready;
+      const workers = execFileSync('pgrep', ['-P', String(serve.child.pid)], { encoding: 'utf8' }).trim().split('\n');
+      assert.equal(workers.length, 2);
+      for (const pid of [String(serve.child.pid), ...workers]) {
+        // What ps shows: node, its flags, then the bin and the command's arguments.
+        const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        assert.deepEqual(argv.slice(1, 4), ['--no-memory-reducer', BIN, 'serve'], `process ${pid}: ${argv.join(' ')}`);
+      }
+      serve.child.kill('SIGTERM');
+      assert.equal(await serve.exited, 0);
+    } finally {
+      // A failed check leaves no server behind: SIGTERM stops the primary and its workers.
+      if (serve.child.exitCode === null && serve.child.signalCode === null) serve.child.kill('SIGTERM');
+      await serve.exited;
       fs.rmSync(workersData, { recursive: true, force: true });
     }
   });

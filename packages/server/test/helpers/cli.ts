@@ -2,8 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The real bin, as installed: dist/src/cli.js. */
-export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli.js');
+/** The real bin, as installed: bin/openmeshy.js, which runs dist/src/cli.js. */
+export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/openmeshy.js');
 
 export interface CliResult {
   status: number | null;
@@ -22,9 +22,13 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, input?: stri
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Starts `openmeshy serve` and resolves once it prints its demo line. */
-export function startServe(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], {
+/**
+ * Starts `openmeshy serve` and resolves once it prints its demo line. `asExecutable` runs the bin
+ * itself, through its shebang (with its Node.js flags), instead of with this process's node.
+ */
+export function startServe(args: string[], env: NodeJS.ProcessEnv = {}, options: { asExecutable?: boolean } = {}) {
+  const [command, commandArgs] = options.asExecutable ? [BIN, ['serve', ...args]] : [process.execPath, [BIN, 'serve', ...args]];
+  const child = spawn(command, commandArgs, {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -103,6 +103,14 @@ describe('token endpoint: the password grant', () => {
     assert.equal((await passwordGrant(t, 'RITA', 'correct horse battery staple')).status, 200);
   });
 
+  test('form values decode as browsers encode them: + is a space, an escape that is not UTF-8 is U+FFFD and the rest still decodes', async () => {
+    await passwordUser(t, 'zoe', 'café au lait \uFFFD');
+    const grant = (password: string) => rawForm(`${t.base}/connect/token`, `client_id=${t.publicKey}&grant_type=password&username=zoe&password=${password}`);
+    assert.equal((await grant('caf%C3%A9+au+lait+%FF')).status, 200);
+    // The escapes left as they are would be another password.
+    assertOAuthError(await grant('caf%25C3%25A9+au+lait+%25FF'), 'invalid_grant', 'Password is invalid.', 'password_invalid');
+  });
+
   test('"nopassword" is refused as a real password, and never opens a real user', async () => {
     const reg = await postJson(`${t.base}/users/register`, { username: 'sly', newPassword: 'nopassword' });
     assert.equal(reg.status, 400);
