@@ -96,7 +96,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     loginThrottle: new LoginThrottle(limits, app.log),
     findClient: (publicKey) => directory.client(publicKey),
     verifiedTokens: new VerifiedTokenCache(),
-    grantsOf: (account, roles) => grants.grantsOf(account, roles),
+    permissionClaimsOf: (account, roles) => grants.claimsOf(account, roles),
   };
 
   answerNodeLevelRequests(app.server, httpsOnly);

@@ -6,6 +6,15 @@ import { errorResponseSchema, type ErrorShape } from './openapi-errors.js';
 export const NullableString = (options: { maxLength?: number; description?: string } = {}) =>
   Type.Union([Type.String({ maxLength: options.maxLength }), Type.Null()], { description: options.description });
 
+/**
+ * A string or null in an answer, as one JSON Schema type list rather than anyOf: fast-json-stringify
+ * serialises a type list by typeof, while for anyOf it runs a validator over each value to pick the
+ * branch (with `format` checks: ~2 % of GET users/me's CPU). For response schemas only: requests are
+ * checked with NullableString.
+ */
+export const NullableText = (options: { format?: 'date-time'; description?: string } = {}) =>
+  Type.Unsafe<string | null>({ type: ['string', 'null'], ...options });
+
 function errorResponses(shape: ErrorShape, codes: readonly ReasonCode[]): Record<number, TSchema> {
   const byStatus = new Map<number, ReasonCode[]>();
   for (const code of codes) {

@@ -60,9 +60,12 @@ export function toUser(row: Row): User {
 function rolesSql(dialect: Dialect): string {
   const from = `FROM user_roles ur JOIN roles r ON r.account_id = ur.account_id AND r.id = ur.role_id
     WHERE ur.account_id = u.account_id AND ur.user_id = u.id`;
+  // Most users hold no role: an index probe answers them without setting up the aggregate
+  // (on SQLite ~6 µs of the refresh grant's ~110 with it, by the bench's server CPU per request).
+  const held = `EXISTS (SELECT 1 FROM user_roles ur WHERE ur.account_id = u.account_id AND ur.user_id = u.id)`;
   return dialect === 'sqlite'
-    ? `(SELECT json_group_array(json_array(r.name, ur.added_date) ORDER BY ur.added_date, r.name) ${from})`
-    : `COALESCE((SELECT json_agg(json_build_array(r.name, ur.added_date) ORDER BY ur.added_date, r.name) ${from}), '[]'::json)`;
+    ? `CASE WHEN ${held} THEN (SELECT json_group_array(json_array(r.name, ur.added_date) ORDER BY ur.added_date, r.name) ${from}) ELSE '[]' END`
+    : `CASE WHEN ${held} THEN (SELECT json_agg(json_build_array(r.name, ur.added_date) ORDER BY ur.added_date, r.name) ${from}) ELSE '[]'::json END`;
 }
 
 const userColumns = [

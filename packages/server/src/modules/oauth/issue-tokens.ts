@@ -1,6 +1,5 @@
 import type { Account, Client } from '../accounts/types.js';
 import type { TokenSubject } from '../users/types.js';
-import { permissionClaims } from '../roles/permissions.js';
 import { signAccessToken } from './access-tokens.js';
 import { encodeRefreshToken } from './refresh-tokens.js';
 import type { OAuthDeps, TokenResponse } from './token-context.js';
@@ -14,7 +13,7 @@ export async function issueTokens(
   const lifetime = grant.client.settings.accessTokenLifetimeSeconds;
   const scope = grant.scope.join(' ');
   const { user } = grant;
-  const permission = permissionClaims(await deps.grantsOf(grant.account, user.roles));
+  const permission = await deps.permissionClaimsOf(grant.account, user.roles);
   const accessToken = await signAccessToken(deps.keys.signingKey(), {
     iss: deps.issuerFor(grant.account),
     sub: user.id,

@@ -2,7 +2,6 @@ import { ApiError } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { LoginThrottle } from '../../limits/login-throttle.js';
 import type { Account, Client } from '../accounts/types.js';
-import type { Grant as PermissionGrant } from '../roles/types.js';
 import type { UserStore } from '../users/store.js';
 import type { UserRole } from '../users/types.js';
 import type { RefreshFamilyStore } from './store.js';
@@ -22,8 +21,8 @@ export interface OAuthDeps {
   /** Client lookup, through the short-lived directory cache. */
   findClient(publicKey: string): Promise<Client | undefined>;
   verifiedTokens: VerifiedTokenCache;
-  /** What a user of these roles may do (account defaults included): the access token's permission claim. */
-  grantsOf(account: Account, roles: readonly UserRole[]): Promise<PermissionGrant[]>;
+  /** What a user of these roles may do (account defaults included), as the access token's permission claim. */
+  permissionClaimsOf(account: Account, roles: readonly UserRole[]): Promise<string[]>;
 }
 
 /** Form parameters as received: a repeated parameter arrives as a list. */

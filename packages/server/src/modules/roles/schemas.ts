@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { PagedResult, PageQuery } from '../../http/paging.js';
-import { apiErrors, NullableString } from '../../http/schemas.js';
+import { apiErrors, NullableString, NullableText } from '../../http/schemas.js';
 
 const Id = (description: string) => Type.String({ maxLength: 64, description });
 const RoleParams = Type.Object({ roleId: Id('Id of the role.') });
@@ -29,8 +29,8 @@ export const MembersBody = Type.Object({
 });
 export type MembersBody = Static<typeof MembersBody>;
 
-const RoleView = Type.Object({ name: Type.String(), description: NullableString(), id: Type.String() });
-const RoleSearchView = Type.Object({ name: Type.String(), description: NullableString(), id: Type.String(), numberOfUsers: Type.Integer() });
+const RoleView = Type.Object({ name: Type.String(), description: NullableText(), id: Type.String() });
+const RoleSearchView = Type.Object({ name: Type.String(), description: NullableText(), id: Type.String(), numberOfUsers: Type.Integer() });
 const PermissionView = Type.Object({
   id: Type.String(),
   permissibleName: Type.String(),

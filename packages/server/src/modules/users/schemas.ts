@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { apiErrors, NullableString } from '../../http/schemas.js';
+import { apiErrors, NullableString, NullableText } from '../../http/schemas.js';
 
 /** Free-text fields are bounded; the documented checks (formats, recovery rules) are the service's. */
 const TEXT_MAX = 4096;
@@ -32,16 +32,16 @@ export const UsernameParams = Type.Object({ username: Type.String() });
 export const UserView = Type.Object({
   id: Type.String(),
   username: Type.String(),
-  firstName: NullableString(),
-  lastName: NullableString(),
+  firstName: NullableText(),
+  lastName: NullableText(),
   verified: Type.Boolean(),
   isActive: Type.Boolean(),
-  phoneNumber: NullableString(),
-  emailAddress: NullableString(),
+  phoneNumber: NullableText(),
+  emailAddress: NullableText(),
   roles: Type.Array(Type.Object({ name: Type.String(), addedDate: Type.String({ format: 'date-time' }) })),
   securityQuestions: Type.Array(Type.Object({ question: Type.String(), answer: Type.String({ description: 'Always "...": answers never leave the server.' }) })),
   anonymous: Type.Boolean(),
-  lastAccessed: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  lastAccessed: NullableText({ format: 'date-time' }),
 });
 
 /** 201 of a registration on an account that verifies by e-mail or text (users/creating_users.rst). */
