@@ -1,9 +1,9 @@
 import { isApiError } from '../errors.js';
-import { newObjectId } from '../lib/ids.js';
-import { hashPassword } from '../lib/passwords.js';
+import { systemClock } from '../lib/clock.js';
 import type { Account } from '../modules/accounts/types.js';
 import type { Role } from '../modules/roles/types.js';
 import { checkUsername } from '../modules/users/checks.js';
+import { userWithCredentials } from '../modules/users/service.js';
 import type { User } from '../modules/users/types.js';
 import { UniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/store.js';
@@ -65,24 +65,9 @@ async function createUser(store: Store, account: Account, rawUsername: string, o
   const password = await readPasswordFromStdin();
 
   const now = Date.now();
-  const user: User = {
-    id: newObjectId(now),
-    accountId: account.id,
-    username,
-    firstName: null,
-    lastName: null,
-    verified: true,
-    isActive: true,
-    phoneNumber: null,
-    emailAddress: null,
-    roles: [],
-    securityQuestions: [],
-    anonymous: false,
-    passwordHash: await hashPassword(password),
-    createdAt: now,
-    // Never signed in yet.
-    lastAccessed: null,
-  };
+  // Built as POST /users builds one (users/service.ts), with the flags an administrator needs.
+  const fields = { username, firstName: null, lastName: null, emailAddress: null, phoneNumber: null, questions: [], password };
+  const user = await userWithCredentials({ users: store.users, clock: systemClock }, account, fields, { verified: true, isActive: true, neverAccessed: true });
   try {
     await store.users.create(user);
   } catch (error) {
