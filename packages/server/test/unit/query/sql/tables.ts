@@ -17,8 +17,9 @@ export interface Table {
   load(mesh: string, documents: readonly JsonObject[]): Promise<void>;
   /** The compiled query as SQL rows, then re-checked and re-sorted as the store would. */
   search(mesh: string, compiled: CompiledQuery, filter: Filter | undefined, sort: Sort | undefined): Promise<string[]>;
-  /** Creates the index a store would for `path` (indexKeyExpression, then the id). */
-  createIndex(path: string): Promise<void>;
+  /** Creates the index a store would for `paths` (account, mesh, indexKeyExpression of each, id). */
+  createIndex(...paths: string[]): Promise<string>;
+  /** The plan of one page (LIMIT 25) of the search. */
   explain(mesh: string, compiled: CompiledQuery): Promise<string>;
   close(): Promise<void>;
   /** PostgreSQL: whether the variant compiled with codePointStrings. */
@@ -81,11 +82,14 @@ export function sqliteTable(): Table {
         sort,
       );
     },
-    async createIndex(path) {
-      db.exec(`CREATE INDEX mesh_index_${++indexes} ON mesh_documents (account_id, mesh, ${indexKeyExpression('sqlite', 'doc', path)}, id)`);
+    async createIndex(...paths) {
+      const name = `mesh_index_${++indexes}`;
+      db.exec(`CREATE INDEX ${name} ON mesh_documents (account_id, mesh, ${paths.map((path) => indexKeyExpression('sqlite', 'doc', path)).join(', ')}, id)`);
+      db.exec('ANALYZE');
+      return name;
     },
     async explain(mesh, compiled) {
-      const plan = db.prepare(`EXPLAIN QUERY PLAN ${statement(compiled)}`).all(ACCOUNT, mesh, ...compiled.params, ...compiled.orderParams) as { detail: string }[];
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${statement(compiled)} LIMIT 25`).all(ACCOUNT, mesh, ...compiled.params, ...compiled.orderParams) as { detail: string }[];
       return plan.map((row) => row.detail).join('\n');
     },
     async close() {
@@ -129,12 +133,15 @@ export async function postgresTables(): Promise<{ tables: Table[]; close(): Prom
         sort,
       );
     },
-    async createIndex(path) {
-      await client.query(`CREATE INDEX mesh_index_${++indexes} ON mesh_documents (account_id, mesh, (${indexKeyExpression('postgres', 'doc', path)}), id)`);
+    async createIndex(...paths) {
+      const name = `mesh_index_${++indexes}`;
+      const expressions = paths.map((path) => `(${indexKeyExpression('postgres', 'doc', path)})`).join(', ');
+      await client.query(`CREATE INDEX ${name} ON mesh_documents (account_id, mesh, ${expressions}, id)`);
+      return name;
     },
     async explain(mesh, compiled) {
       await client.query('ANALYZE mesh_documents');
-      const result = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${statement(compiled)}`, [ACCOUNT, mesh, ...compiled.params, ...compiled.orderParams]);
+      const result = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${statement(compiled)} LIMIT 25`, [ACCOUNT, mesh, ...compiled.params, ...compiled.orderParams]);
       return result.rows.map((row) => row['QUERY PLAN']).join('\n');
     },
     async close() {},
