@@ -11,6 +11,7 @@ import {
   INT64_END,
   INT64_MIN,
   keyOrderFree,
+  regexLiteral,
   regexRange,
   type ValueDialect,
   type ValueTest,
@@ -88,6 +89,9 @@ export function postgresValues(docColumn: string, codePointStrings: boolean): Va
 
   function regex(ref: PostgresValue, spec: RegexSpec): Pair {
     const isString = sql`${typeOf(ref)} = 'string'`;
+    const literal = regexLiteral(spec);
+    if (literal?.kind === 'any') return exact(isString);
+    if (literal?.kind === 'contains') return exact(sql`(${isString} AND strpos(${ref.value} #>> '{}', ${param(literal.text, '::text')}) > 0)`);
     const range = regexRange(spec);
     if (range === undefined) return superset(isString);
     const bound = (op: string, text: string): Sql =>

@@ -96,6 +96,8 @@ const filterCases: [string, JsonObject[], string, string[]][] = [
   ['$regex multiline anchor', products, '{ description: { $regex: /^S/, $options: "m" } }', ['100', '101']],
   ['$regex anchor without m', products, '{ description: { $regex: /^S/ } }', ['100']],
   ['$regex literal prefix', products, "{ sku: { $regex: '^abc' } }", ['100', '101']],
+  ['$regex of plain text: contains', products, '{ sku: /z4/ }', ['102']],
+  ['$regex of plain text across lines', products, '{ description: { $regex: "line d" } }', ['100', '103']],
   ['$in with a regex', products, '{ sku: { $in: [ /^xyz4/, "abc123" ] } }', ['100', '102']],
   ['$type string (and an array of strings)', addressBook, '{ zipCode: { $type: "string" } }', ['1', '5']],
   ['$type number', addressBook, '{ zipCode: { $type: "number" } }', ['2', '3', '4']],
