@@ -1,5 +1,5 @@
-import type { ElemMatchTest, FieldFilter, Filter, Path, Test } from '../tree.js';
-import { param, raw, type Sql, sql } from './fragment.js';
+import type { ElemMatchTest, FieldFilter, Filter, JsonValue, Path, Test } from '../tree.js';
+import { joinList, param, raw, type Sql, sql } from './fragment.js';
 import { isIndexablePath } from './index-paths.js';
 import { and, exact, FALSE, not, or, type Pair, superset, UNKNOWN } from './pair.js';
 import { type PathShapes, SHAPE } from './shapes.js';
@@ -13,6 +13,41 @@ import { ANY, type ValueDialect } from './value-dialect.js';
  * there (an index as well as a key) is left to the evaluator: every row is a candidate.
  */
 const DIGITS = /^\d+$/;
+
+/**
+ * A string both engines take as a parameter unchanged: PostgreSQL refuses NUL in text and jsonb,
+ * and a lone surrogate would reach either as U+FFFD, so it could equal a stored character it is
+ * not. Tests with such strings are left to the evaluator.
+ */
+const UNBINDABLE = /[\u0000\ud800-\udfff]/u;
+
+function bindable(text: string): boolean {
+  return !UNBINDABLE.test(text);
+}
+
+function valueBindable(value: JsonValue): boolean {
+  if (typeof value === 'string') return bindable(value);
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) return value.every(valueBindable);
+  return Object.keys(value).every((key) => bindable(key) && valueBindable(value[key] as JsonValue));
+}
+
+function testBindable(test: Test): boolean {
+  switch (test.op) {
+    case 'eq':
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+      return valueBindable(test.value);
+    case 'in':
+      return test.values.every(valueBindable) && test.regexes.every((regex) => bindable(regex.source));
+    case 'regex':
+      return bindable(test.regex.source);
+    default:
+      return true; // elemMatch's own field tests are checked as they compile
+  }
+}
 
 /** Arrays on the way that one path may branch at; past that the SQL would double too often. */
 const MAX_ARRAY_BRANCHES = 3;
@@ -57,6 +92,7 @@ export class FilterCompiler<Ref> {
   private field(filter: FieldFilter, scope: FilterScope): Pair {
     const { path, test } = filter;
     if (path.length === 0) return UNKNOWN; // only inside a value $elemMatch, which compiles it by value()
+    if (!path.every(bindable) || !testBindable(test)) return UNKNOWN;
     const dotted = path.join('.');
     if (scope.atDocument && dotted === '_id') {
       const byId = this.byId(test);
@@ -99,6 +135,9 @@ export class FilterCompiler<Ref> {
   /** `_id` is also the id column, which the primary key orders. */
   private byId(test: Test): Pair | undefined {
     if (test.op === 'eq' && typeof test.value === 'string') return exact(sql`${raw(this.idColumn)} = ${param(test.value)}`);
+    if (test.op === 'in' && test.regexes.length === 0 && test.values.length > 0 && test.values.every((value) => typeof value === 'string')) {
+      return exact(sql`${raw(this.idColumn)} IN (${joinList(test.values.map((value) => sql`${param(value)}`), ', ')})`);
+    }
     return undefined;
   }
 
@@ -135,7 +174,7 @@ export class FilterCompiler<Ref> {
       case 'not':
         return not(this.value(filter.filter, ref));
       case 'field':
-        return filter.path.length === 0 ? this.valueTest(filter.test, ref, ANY, false, undefined) : UNKNOWN;
+        return filter.path.length === 0 && testBindable(filter.test) ? this.valueTest(filter.test, ref, ANY, false, undefined) : UNKNOWN;
     }
   }
 

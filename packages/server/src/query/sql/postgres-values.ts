@@ -11,6 +11,7 @@ import {
   INT64_END,
   INT64_MIN,
   keyOrderFree,
+  needsTypeGuard,
   regexLiteral,
   regexRange,
   type ValueDialect,
@@ -50,7 +51,7 @@ export function postgresValues(docColumn: string, codePointStrings: boolean): Va
     return exact(sql`${ref.key} = ${param(JSON.stringify(value), '::jsonb')}`);
   }
 
-  function compare(ref: PostgresValue, op: 'gt' | 'gte' | 'lt' | 'lte', value: JsonValue): Pair {
+  function compare(ref: PostgresValue, op: 'gt' | 'gte' | 'lt' | 'lte', value: JsonValue, held: number): Pair {
     const kind = classOf(value);
     const operator = raw(OPERATORS[op]);
     switch (kind) {
@@ -62,10 +63,14 @@ export function postgresValues(docColumn: string, codePointStrings: boolean): Va
         return exact(sql`${ref.key} IN (${raw(passing.map((b) => `'${b}'::jsonb`).join(', '))})`);
       }
       case 'number':
-        return exact(sql`(${typeOf(ref)} = 'number' AND ${ref.key} ${operator} ${param(JSON.stringify(value), '::jsonb')})`);
-      case 'string':
-        if (codePointStrings) return exact(sql`(${typeOf(ref)} = 'string' AND ${ref.key} ${operator} ${param(JSON.stringify(value), '::jsonb')})`);
-        return exact(sql`(${typeOf(ref)} = 'string' AND ${textOf(ref)} ${operator} ${param(value, '::text')})`);
+      case 'string': {
+        if (kind === 'string' && !codePointStrings) return exact(sql`(${typeOf(ref)} = 'string' AND ${textOf(ref)} ${operator} ${param(value, '::text')})`);
+        const comparison = sql`${ref.key} ${operator} ${param(JSON.stringify(value), '::jsonb')}`;
+        if (needsTypeGuard(held, kind)) return exact(sql`(${typeOf(ref)} = ${raw(kind === 'number' ? `'number'` : `'string'`)} AND ${comparison})`);
+        // Only this kind and null were held, and null is the least jsonb: a bound from below
+        // keeps null out, and leaves a range the index on the key can seek.
+        return exact(op === 'gt' || op === 'gte' ? comparison : sql`(${comparison} AND ${ref.key} > 'null'::jsonb)`);
+      }
       case 'object':
       case 'array':
         return superset(sql`${typeOf(ref)} = ${raw(`'${kind}'`)}`);
@@ -151,7 +156,7 @@ export function postgresValues(docColumn: string, codePointStrings: boolean): Va
     isObject(ref) {
       return sql`${typeOf(ref)} = 'object'`;
     },
-    test(test, ref) {
+    test(test, ref, held) {
       switch (test.op) {
         case 'eq':
           return equals(ref, test.value);
@@ -159,7 +164,7 @@ export function postgresValues(docColumn: string, codePointStrings: boolean): Va
         case 'gte':
         case 'lt':
         case 'lte':
-          return compare(ref, test.op, test.value);
+          return compare(ref, test.op, test.value, held);
         case 'in':
           return inList(ref, test.values, test.regexes);
         case 'regex':
