@@ -1,53 +1,12 @@
-import type { ElemMatchTest, FieldFilter, Filter, JsonValue, Path, Test } from '../tree.js';
+import type { ElemMatchTest, FieldFilter, Filter, Path, Test } from '../tree.js';
+import { bindable, testBindable } from './bindable.js';
 import { joinList, param, raw, type Sql, sql } from './fragment.js';
 import { isIndexablePath } from './index-paths.js';
 import { and, exact, FALSE, not, or, type Pair, superset, UNKNOWN } from './pair.js';
 import { type PathShapes, SHAPE } from './shapes.js';
 import { ANY, type ValueDialect } from './value-dialect.js';
 
-/**
- * Filters (tree.ts) to superset/subset pairs (pair.ts). A field test is exact where the catalog
- * (shapes.ts) shows no array on the way to the value: MongoDB then sees one value, or, when the
- * value itself has held arrays, each element and the array itself, which SQL enumerates too.
- * Through an array on the way, SQL enters the object elements as MongoDB does; a digit component
- * there (an index as well as a key) is left to the evaluator: every row is a candidate.
- */
 const DIGITS = /^\d+$/;
-
-/**
- * A string both engines take as a parameter unchanged: PostgreSQL refuses NUL in text and jsonb,
- * and a lone surrogate would reach either as U+FFFD, so it could equal a stored character it is
- * not. Tests with such strings are left to the evaluator.
- */
-const UNBINDABLE = /[\u0000\ud800-\udfff]/u;
-
-function bindable(text: string): boolean {
-  return !UNBINDABLE.test(text);
-}
-
-function valueBindable(value: JsonValue): boolean {
-  if (typeof value === 'string') return bindable(value);
-  if (value === null || typeof value !== 'object') return true;
-  if (Array.isArray(value)) return value.every(valueBindable);
-  return Object.keys(value).every((key) => bindable(key) && valueBindable(value[key] as JsonValue));
-}
-
-function testBindable(test: Test): boolean {
-  switch (test.op) {
-    case 'eq':
-    case 'gt':
-    case 'gte':
-    case 'lt':
-    case 'lte':
-      return valueBindable(test.value);
-    case 'in':
-      return test.values.every(valueBindable) && test.regexes.every((regex) => bindable(regex.source));
-    case 'regex':
-      return bindable(test.regex.source);
-    default:
-      return true; // elemMatch's own field tests are checked as they compile
-  }
-}
 
 /** Arrays on the way that one path may branch at; past that the SQL would double too often. */
 const MAX_ARRAY_BRANCHES = 3;
@@ -60,6 +19,13 @@ export interface FilterScope {
   readonly shapePrefix: string;
 }
 
+/**
+ * Filters (tree.ts) to superset/subset pairs (pair.ts). A field test is exact where the catalog
+ * (shapes.ts) shows no array on the way to the value: MongoDB then sees one value, or, when the
+ * value itself has held arrays, each element and the array itself, which SQL enumerates too.
+ * Through an array on the way, SQL enters the object elements as MongoDB does; a digit component
+ * there (an index as well as a key) is left to the evaluator: every row is a candidate.
+ */
 export class FilterCompiler<Ref> {
   private aliases = 0;
 
