@@ -128,6 +128,7 @@ export const reasons = {
   delete_filter_invalid: { status: 400, reason: 'Filter is in an invalid format.' },
   // A query that would scan more unindexed documents than the account's scan budget allows.
   database_limit_exceeded: { status: 429, reason: LIMIT_SENTENCE },
+  // A query that ran past the store's statement timeout (PostgreSQL): the database was asked too much at once.
   database_timeout: { status: 429, reason: LIMIT_SENTENCE },
   // Ours, worded as the docs': what a stored document cannot be.
   mesh_data_not_object: { status: 400, reason: 'Mesh data must be a JSON object.' },

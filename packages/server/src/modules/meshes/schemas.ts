@@ -75,7 +75,7 @@ export const meshSchemas = {
     }),
     response: {
       200: PagedResult(Document),
-      ...apiErrors('mesh_name_invalid', 'filter_invalid', 'mesh_order_by_invalid', 'page_invalid', 'page_size_invalid', 'meshes_read_forbidden', 'database_limit_exceeded'),
+      ...apiErrors('mesh_name_invalid', 'filter_invalid', 'mesh_order_by_invalid', 'page_invalid', 'page_size_invalid', 'meshes_read_forbidden', 'database_limit_exceeded', 'database_timeout'),
     },
   },
   replace: {
@@ -102,7 +102,7 @@ export const meshSchemas = {
         modifiedCount: Type.Integer(),
         upsertedId: Type.Null(),
       }),
-      ...apiErrors('mesh_name_invalid', 'filter_required', 'update_required', 'filter_invalid', 'update_invalid', 'meshes_update_forbidden', 'database_limit_exceeded'),
+      ...apiErrors('mesh_name_invalid', 'filter_required', 'update_required', 'filter_invalid', 'update_invalid', 'meshes_update_forbidden', 'database_limit_exceeded', 'database_timeout'),
     },
   },
   deleteOne: {
@@ -116,7 +116,7 @@ export const meshSchemas = {
     querystring: Type.Object({ filter: Filter(`${filterText} Required; \`{}\` deletes every document of the mesh.`) }),
     response: {
       200: Type.Object({ deletedCount: Type.Integer(), isAcknowledged: Type.Boolean() }),
-      ...apiErrors('mesh_name_invalid', 'delete_filter_missing', 'delete_filter_invalid', 'meshes_delete_forbidden', 'database_limit_exceeded'),
+      ...apiErrors('mesh_name_invalid', 'delete_filter_missing', 'delete_filter_invalid', 'meshes_delete_forbidden', 'database_limit_exceeded', 'database_timeout'),
     },
   },
 };

@@ -6,7 +6,7 @@ import type { Account } from '../accounts/types.js';
 import { documentProblem, isRecord, storedDocument, type JsonRecord } from './documents.js';
 import { canonicalMeshId, newMeshId } from './ids.js';
 import { meshNameOf } from './names.js';
-import { ScanBudgetExceeded, type MeshStore, type QueryBudget, type SearchResult, type StoredDocument, type UpdateManyResult } from './store.js';
+import { QueryTimeout, ScanBudgetExceeded, type MeshStore, type QueryBudget, type SearchResult, type StoredDocument, type UpdateManyResult } from './store.js';
 
 export interface MeshServiceDeps {
   meshes: MeshStore;
@@ -29,6 +29,7 @@ async function stored<T>(work: () => Promise<T>, filterCode: ReasonCode = 'filte
     return await work();
   } catch (error) {
     if (error instanceof ScanBudgetExceeded) throw new ApiError('database_limit_exceeded', { detail: error.message });
+    if (error instanceof QueryTimeout) throw new ApiError('database_timeout', { detail: error.message });
     if (error instanceof UniqueViolation && error.field === 'mesh id') throw new ApiError('mesh_id_taken');
     // Applying an update can fail on the data ($inc of a string): the update's sentence.
     if (error instanceof QueryError) throw new ApiError(queryCode(error, filterCode), { detail: error.detail });
