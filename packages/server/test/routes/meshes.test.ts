@@ -133,6 +133,14 @@ describe('meshes API', () => {
       assert.equal(reason(await call('POST', '/meshes/shapes', body, true)), '400 body_malformed: Request body must be a JSON object.', body);
     }
     assert.equal(reason(await call('PUT', '/meshes/shapes/aaaaaaaaaaaaaaaaaaaaaaaa', [{ a: 1 }])), '400 body_malformed: Request body must be a JSON object.');
+    // No body, or null, is no data (PUT would otherwise wipe the document).
+    const keptId = (await call('POST', '/meshes/shapes', { keep: true })).body._id as string;
+    for (const [method, path] of [['POST', '/meshes/shapes'], ['PUT', `/meshes/shapes/${keptId}`]]) {
+      assert.equal(reason(await call(method!, path!)), '400 mesh_data_missing: No data was provided.', `${method} without a body`);
+      assert.equal(reason(await call(method!, path!, 'null', true)), '400 mesh_data_missing: No data was provided.', `${method} null`);
+    }
+    assert.deepEqual((await call('GET', `/meshes/shapes/${keptId}`)).body, { _id: keptId, keep: true });
+    assert.equal((await call('POST', '/meshes/shapes', {})).status, 201);
     // Prototype keys never reach a document.
     assert.equal((await call('POST', '/meshes/shapes', '{"__proto__": {"isAdmin": true}}', true)).status, 400);
   });
