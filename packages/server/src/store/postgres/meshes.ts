@@ -83,6 +83,11 @@ export class PgMeshStore implements MeshStore {
     return this.options.searchTimeoutMs ?? DEFAULT_SEARCH_TIMEOUT_MS;
   }
 
+  /** One round trip: the transaction and its statement timeout (a number of ours, never request text). */
+  private begin(access: 'READ ONLY' | 'READ WRITE'): string {
+    return `BEGIN ISOLATION LEVEL REPEATABLE READ ${access}; SET LOCAL statement_timeout = ${Math.trunc(this.timeoutMs)}`;
+  }
+
   async insert(accountId: string, mesh: string, documents: readonly StoredDocument[]): Promise<void> {
     if (documents.length === 0) return;
     const added = this.newShapes(accountId, mesh, documents.map((document) => JSON.parse(document.json) as JsonObject));
@@ -116,7 +121,6 @@ export class PgMeshStore implements MeshStore {
   async search(accountId: string, mesh: string, query: MeshQuery & { offset: number; limit: number }, budget: QueryBudget): Promise<SearchResult> {
     return this.timed(() =>
       this.connection.transaction(async (client) => {
-        await client.query(`SET LOCAL statement_timeout = ${Math.trunc(this.timeoutMs)}`);
         const prepared = await this.prepare(client, accountId, mesh, query, budget);
         const { compiled, whereSql, indexed } = prepared;
         const plan = { sqlOnly: compiled.exact && compiled.sortExact, indexed };
@@ -139,7 +143,7 @@ export class PgMeshStore implements MeshStore {
         }
         const rows = await this.candidates(client, accountId, mesh, prepared, compiled.sortExact, false);
         return { ...pageCandidates(rows, compiled, query), plan };
-      }, 'unique', 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'),
+      }, 'unique', this.begin('READ ONLY')),
     );
   }
 
@@ -147,7 +151,6 @@ export class PgMeshStore implements MeshStore {
     const date = new Date(now);
     return this.retried(() =>
       this.connection.transaction(async (client) => {
-        await client.query(`SET LOCAL statement_timeout = ${Math.trunc(this.timeoutMs)}`);
         const prepared = await this.prepare(client, accountId, mesh, { filter }, budget);
         let matchedCount = 0;
         const changed: JsonObject[] = [];
@@ -168,7 +171,7 @@ export class PgMeshStore implements MeshStore {
           return { result: { matchedCount, modifiedCount: changed.length }, added };
         }
         return { result: { matchedCount, modifiedCount: 0 }, added: new Map<string, number>() };
-      }, 'mesh id', 'BEGIN ISOLATION LEVEL REPEATABLE READ'),
+      }, 'mesh id', this.begin('READ WRITE')),
     ).then(({ result, added }) => {
       this.rememberShapes(accountId, mesh, added);
       return result;
@@ -182,7 +185,6 @@ export class PgMeshStore implements MeshStore {
   async deleteMany(accountId: string, mesh: string, filter: Filter | undefined, budget: QueryBudget): Promise<number> {
     return this.retried(() =>
       this.connection.transaction(async (client) => {
-        await client.query(`SET LOCAL statement_timeout = ${Math.trunc(this.timeoutMs)}`);
         const prepared = await this.prepare(client, accountId, mesh, { filter }, budget);
         if (prepared.compiled.exact) {
           return (await client.query(`DELETE FROM mesh_documents WHERE ${prepared.whereSql}`, [accountId, mesh, ...prepared.compiled.params])).rowCount ?? 0;
@@ -192,7 +194,7 @@ export class PgMeshStore implements MeshStore {
           .map((row) => row.id);
         if (ids.length === 0) return 0;
         return (await namedQuery(client, 'DELETE FROM mesh_documents WHERE account_id = $1 AND mesh = $2 AND id = ANY($3::text[])', [accountId, mesh, ids])).rowCount ?? 0;
-      }, 'unique', 'BEGIN ISOLATION LEVEL REPEATABLE READ'),
+      }, 'unique', this.begin('READ WRITE')),
     );
   }
 
