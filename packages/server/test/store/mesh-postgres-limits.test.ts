@@ -4,7 +4,7 @@ import pg from 'pg';
 import { newObjectId } from '../../src/lib/ids.js';
 import { QueryTimeout } from '../../src/modules/meshes/store.js';
 import { parseFilter } from '../../src/query/parse.js';
-import { indexKeyExpression } from '../../src/store/mesh-queries.js';
+import { indexKeyExpression } from '../../src/query/sql/compile.js';
 import { planSeeksIndex } from '../../src/store/postgres/meshes.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { createTestDatabase } from '../helpers/postgres.js';
@@ -46,7 +46,7 @@ test('the plan check: a seek on a mesh index or the id narrows a query, the acco
   await admin.query('ANALYZE mesh_documents');
   const plan = async (where: string, ...params: unknown[]) =>
     ((await admin.query(`EXPLAIN (FORMAT JSON) SELECT id FROM mesh_documents WHERE account_id = $1 AND mesh = $2 AND (${where})`, [account, 'people', ...params])).rows[0] as { 'QUERY PLAN': [{ Plan: Parameters<typeof planSeeksIndex>[0] }] })['QUERY PLAN'][0].Plan;
-  assert.equal(planSeeksIndex(await plan(`${indexKeyExpression('postgres', 'email')} = $3::jsonb`, '"u7@x"')), true);
+  assert.equal(planSeeksIndex(await plan(`${indexKeyExpression('postgres', 'doc', 'email')} = $3::jsonb`, '"u7@x"')), true);
   assert.equal(planSeeksIndex(await plan('id = $3', 'x')), true);
   assert.equal(planSeeksIndex(await plan(`(doc #> '{i}') = $3::jsonb`, '7')), false);
   assert.equal(planSeeksIndex(await plan('TRUE')), false);

@@ -8,7 +8,7 @@ import { newObjectId } from '../../src/lib/ids.js';
 import { parseFilter, parseOrderBy } from '../../src/query/parse.js';
 import { SQLITE_FILE, SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { narrowedByIndex } from '../../src/store/sqlite/mesh-queries.js';
-import { indexKeyExpression } from '../../src/store/mesh-queries.js';
+import { indexKeyExpression } from '../../src/query/sql/compile.js';
 
 let dir: string;
 let store: SqliteStore;
@@ -55,11 +55,11 @@ test('the plan check: a seek on a mesh index or the id narrows a query, the acco
   try {
     const plan = (where: string, ...params: unknown[]) =>
       (db.prepare(`EXPLAIN QUERY PLAN SELECT id, doc FROM mesh_documents WHERE account_id = ? AND mesh = ? AND (${where})`).all(account, 'large', ...params) as { detail: string }[]).map((r) => r.detail);
-    assert.equal(narrowedByIndex(plan(`${indexKeyExpression('sqlite', 'text')} = ?`, 't1')), true);
+    assert.equal(narrowedByIndex(plan(`${indexKeyExpression('sqlite', 'doc', 'text')} = ?`, 't1')), true);
     assert.equal(narrowedByIndex(plan('id = ?', 'x')), true);
     assert.equal(narrowedByIndex(plan(`json_extract(doc, '$.i') = ?`, 1)), false);
     assert.equal(narrowedByIndex(plan('1')), false);
-    assert.equal(narrowedByIndex(plan(`${indexKeyExpression('sqlite', 'text')} = ? OR json_extract(doc, '$.i') = ?`, 't1', 1)), false);
+    assert.equal(narrowedByIndex(plan(`${indexKeyExpression('sqlite', 'doc', 'text')} = ? OR json_extract(doc, '$.i') = ?`, 't1', 1)), false);
   } finally {
     db.close();
   }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { applyUpdate, matches } from '../../query/evaluate.js';
-import { compileQuery, type CompiledQuery } from '../../query/sql/compile.js';
+import { compileQuery, indexKeyExpression, type CompiledQuery } from '../../query/sql/compile.js';
 import { mergeShapes, shapesOf, type PathShapes } from '../../query/sql/shapes.js';
 import type { Filter, JsonObject, Sort, Update } from '../../query/tree.js';
 import {
@@ -15,7 +15,7 @@ import {
   type UpdateManyResult,
 } from '../../modules/meshes/store.js';
 import { UniqueViolation } from '../errors.js';
-import { indexKeyExpression, pageCandidates, sqlIndexName, SQL_INDEX_PREFIX, validateIndex, type CandidateRow } from '../mesh-queries.js';
+import { ddlLiteral, pageCandidates, sqlIndexName, SQL_INDEX_PREFIX, validateIndex, type CandidateRow } from '../mesh-queries.js';
 import { namedQuery, type PgConnection } from './connection.js';
 
 /** How long one search (or the reads of an updateMany/deleteMany) may run before it is cancelled. */
@@ -47,7 +47,7 @@ const UPSERT_SHAPES = `INSERT INTO mesh_shapes (account_id, mesh, path, bits)
 const WRITE_BACK = `UPDATE mesh_documents AS m SET body = u.body FROM unnest($3::text[], $4::text[]) AS u(id, body)
   WHERE m.account_id = $1 AND m.mesh = $2 AND m.id = u.id`;
 const CATALOG = `SELECT 's' AS kind, path AS name, bits FROM mesh_shapes WHERE account_id = $1 AND mesh = $2
-  UNION ALL SELECT 'i', name, 0 FROM mesh_indexes WHERE account_id = $1 AND mesh = $2`;
+  UNION ALL SELECT 'i', name || ' ' || paths::text, 0 FROM mesh_indexes WHERE account_id = $1 AND mesh = $2`;
 const COUNT_UP_TO = 'SELECT count(*)::int AS n FROM (SELECT 1 FROM mesh_documents WHERE account_id = $1 AND mesh = $2 LIMIT $3) AS scanned';
 
 interface IndexRow {
@@ -205,7 +205,7 @@ export class PgMeshStore implements MeshStore {
 
   async createIndex(accountId: string, index: MeshIndex): Promise<void> {
     validateIndex(index);
-    const keys = index.paths.map((path) => indexKeyExpression('postgres', path)).join(', ');
+    const keys = index.paths.map((path) => `(${indexKeyExpression('postgres', 'doc', path)})`).join(', ');
     await this.connection.transaction(async (client) => {
       try {
         await client.query('INSERT INTO mesh_indexes (account_id, name, mesh, paths, is_unique, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
@@ -220,8 +220,13 @@ export class PgMeshStore implements MeshStore {
         throw (error as { code?: string }).code === '23505' ? new UniqueViolation('index') : error;
       }
       try {
-        // Only our hex name and checked paths reach the DDL (mesh-queries.ts).
-        await client.query(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${sqlIndexName(accountId, index.name)} ON mesh_documents (account_id, mesh, ${keys})`);
+        // Only our hex name, checked paths and checked names reach the DDL (mesh-queries.ts).
+        // Partial, on the mesh's rows alone: writes to other meshes never maintain it, and a
+        // unique key (where a missing field is null, as in MongoDB) is unique within the mesh.
+        await client.query(
+          `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${sqlIndexName(accountId, index.name)} ON mesh_documents (account_id, mesh, ${keys}) ` +
+            `WHERE account_id = ${ddlLiteral(accountId)} AND mesh = ${ddlLiteral(index.mesh)}`,
+        );
       } catch (error) {
         throw (error as { code?: string }).code === '23505' ? new UniqueViolation('mesh id') : error;
       }
@@ -252,14 +257,18 @@ export class PgMeshStore implements MeshStore {
     const catalog = (await namedQuery(client, CATALOG, [accountId, mesh])).rows as { kind: 's' | 'i'; name: string; bits: number }[];
     const shapes = new Map<string, number>();
     const indexes: string[] = [];
+    const indexedPaths = new Set<string>();
     for (const row of catalog) {
       if (row.kind === 's') shapes.set(row.name, row.bits);
-      else indexes.push(row.name);
+      else {
+        indexes.push(row.name);
+        for (const path of JSON.parse(row.name.slice(row.name.indexOf(' ') + 1)) as string[]) indexedPaths.add(path);
+      }
     }
     const compiled = compileQuery(
       { dialect: 'postgres', docColumn: 'doc', idColumn: 'id', firstParam: 3, codePointStrings: await this.stringsByCodePoint(client) },
       { filter: query.filter, sort: query.sort },
-      shapes,
+      { shapes, indexedPaths },
     );
     const whereSql = `account_id = $1 AND mesh = $2 AND (${compiled.where})`;
     const params = [accountId, mesh, ...compiled.params];
@@ -357,8 +366,13 @@ interface PlanNode {
 export function planSeeksIndex(root: PlanNode): boolean {
   let accesses = 0;
   let narrowed = true;
-  const seeks = (node: PlanNode): boolean =>
-    (node['Index Name'] ?? '').startsWith(SQL_INDEX_PREFIX) || (node['Index Name'] === 'mesh_documents_pkey' && /(?<![\w])id [=<>]|\(id [=<>]/.test(node['Index Cond'] ?? ''));
+  // A seek, not a walk of the mesh's rows: a mesh index is partial, so the planner may read it
+  // whole with no condition (or on the account and mesh alone) just to visit the mesh.
+  const seeks = (node: PlanNode): boolean => {
+    const condition = node['Index Cond'] ?? '';
+    if ((node['Index Name'] ?? '').startsWith(SQL_INDEX_PREFIX)) return /\bdoc\b/.test(condition);
+    return node['Index Name'] === 'mesh_documents_pkey' && /(?:^|[^\w])id [=<>]/.test(condition);
+  };
   const visit = (node: PlanNode): void => {
     const type = node['Node Type'];
     if (node['Relation Name'] === 'mesh_documents' || type === 'Bitmap Index Scan') {

@@ -11,7 +11,8 @@ import {
   type StoredDocument,
   type UpdateManyResult,
 } from '../../modules/meshes/store.js';
-import { indexKeyExpression, sqlIndexName, validateIndex } from '../mesh-queries.js';
+import { indexKeyExpression } from '../../query/sql/compile.js';
+import { sqlIndexName, validateIndex } from '../mesh-queries.js';
 import { uniqueOr, type SqliteConnection } from './connection.js';
 import { candidateRows, MeshStatements, prepareQuery } from './mesh-queries.js';
 import { MeshReaderPool } from './mesh-reader-pool.js';
@@ -161,7 +162,7 @@ export class SqliteMeshStore implements MeshStore {
   async createIndex(accountId: string, index: MeshIndex): Promise<void> {
     validateIndex(index);
     const { db } = this.connection;
-    const keys = index.paths.map((path) => indexKeyExpression('sqlite', path)).join(', ');
+    const keys = index.paths.map((path) => indexKeyExpression('sqlite', 'doc', path)).join(', ');
     this.connection.write(() =>
       db.transaction(() => {
         try {
