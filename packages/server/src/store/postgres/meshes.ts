@@ -154,15 +154,18 @@ export class PgMeshStore implements MeshStore {
         const prepared = await this.prepare(client, accountId, mesh, { filter }, budget);
         let matchedCount = 0;
         const changed: JsonObject[] = [];
+        const changedIds: string[] = [];
         for (const row of await this.candidates(client, accountId, mesh, prepared, false, true)) {
           const document = JSON.parse(row.json) as JsonObject;
           if (!prepared.compiled.exact && !matches(filter, document)) continue;
           matchedCount++;
           const outcome = applyUpdate(document, update, { filter, now: date });
-          if (outcome.modified) changed.push(outcome.document);
+          if (!outcome.modified) continue;
+          changed.push(outcome.document);
+          changedIds.push(row.id);
         }
         if (changed.length > 0) {
-          await namedQuery(client, WRITE_BACK, [accountId, mesh, changed.map((d) => d['_id'] as string), changed.map((d) => JSON.stringify(d))]);
+          await namedQuery(client, WRITE_BACK, [accountId, mesh, changedIds, changed.map((d) => JSON.stringify(d))]);
           const added = this.newShapes(accountId, mesh, changed);
           if (added.size > 0) {
             const [paths, bits] = shapeArrays(added);
