@@ -219,10 +219,13 @@ export class PgMeshStore implements MeshStore {
     const sqlName = sqlIndexName(accountId, index.name);
     // Only our hex name, checked paths and checked names reach the DDL (mesh-queries.ts).
     // Partial, on the mesh's rows alone: writes to other meshes never maintain it, and a unique
-    // key (where a missing field is null, as in MongoDB) is unique within the mesh.
+    // key (where a missing field is null, as in MongoDB) is unique within the mesh. The keys lead:
+    // the planner drops `account_id = $1 AND mesh = $2` from the index condition as implied by
+    // the predicate, so leading account and mesh columns would make every seek a walk of the
+    // mesh's entries. A unique index also ends with account_id, as Citus wants of one.
     const keys = index.paths.map((path) => `(${indexKeyExpression('postgres', 'doc', path)})`).join(', ');
     const ddl =
-      `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${sqlName} ON mesh_documents (account_id, mesh, ${keys}) ` +
+      `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${sqlName} ON mesh_documents (${keys}${index.unique ? ', account_id' : ''}) ` +
       `WHERE account_id = ${ddlLiteral(accountId)} AND mesh = ${ddlLiteral(index.mesh)}`;
     await this.connection.query('INSERT INTO mesh_indexes (account_id, name, mesh, paths, is_unique, created_at, built) VALUES ($1, $2, $3, $4, $5, $6, FALSE)', [
       accountId,
