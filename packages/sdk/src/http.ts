@@ -14,6 +14,8 @@ export interface ApiRequest {
   path: string;
   /** Sent as application/json. */
   json?: unknown;
+  /** Sent as application/json as it is: JSON the caller has serialised already (mesh data, checked for what JSON cannot hold). */
+  jsonText?: string;
   /** Sent as application/x-www-form-urlencoded (the connect/ endpoints). */
   form?: Record<string, string>;
   accessToken?: string;
@@ -29,6 +31,9 @@ export async function send<T>(transport: Transport, request: ApiRequest): Promis
   if (request.form) {
     headers['content-type'] = 'application/x-www-form-urlencoded';
     body = new URLSearchParams(request.form).toString();
+  } else if (request.jsonText !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = request.jsonText;
   } else if (request.json !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(request.json);
