@@ -1,4 +1,4 @@
-import { MeshyError, SdkErrorCodes } from './errors.js';
+import { MeshyError, SdkErrorCodes, type MeshItemError } from './errors.js';
 
 /** Where an account's API lives and how to reach it. */
 export interface Transport {
@@ -87,9 +87,25 @@ function errorFrom(response: Response, body: unknown): MeshyError {
       reason: fields.message,
       code: typeof fields.code === 'string' ? fields.code : `http_${response.status}`,
       retryAfterSeconds,
+      errors: itemErrors(fields.errors),
     });
   }
   return unexpected(response.status);
+}
+
+/** A refused bulk create's `errors`, the entries of the documented shape only; undefined when there are none. */
+function itemErrors(value: unknown): MeshItemError[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const items = value.filter(
+    (item): item is MeshItemError =>
+      typeof item === 'object' &&
+      item !== null &&
+      typeof item.index === 'number' &&
+      typeof item.status === 'number' &&
+      typeof item.code === 'string' &&
+      typeof item.message === 'string',
+  );
+  return items.map(({ index, status, code, message }) => ({ index, status, code, message }));
 }
 
 function unexpected(status: number): MeshyError {

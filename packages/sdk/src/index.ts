@@ -7,7 +7,7 @@ export { MeshyConnection } from './meshy-connection.js';
 export { MeshesService } from './services/meshes-service.js';
 export { RolesService } from './services/roles-service.js';
 export { UsersService } from './services/users-service.js';
-export { MeshyError, Reasons, SdkErrorCodes } from './errors.js';
+export { MeshyError, Reasons, SdkErrorCodes, type MeshItemError } from './errors.js';
 export { memoryStorage, browserStorage, defaultStorage, type StorageAdapter } from './storage.js';
 export { ANONYMOUS_PASSWORD, DEFAULT_SCOPE } from './token-requests.js';
 export type {
