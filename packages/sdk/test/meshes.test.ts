@@ -499,6 +499,33 @@ describe('meshesService: permissions', () => {
   });
 });
 
+describe("meshesService: the account's Database limit", () => {
+  let limited: TestServer;
+  before(async () => {
+    limited = await startTestServer();
+    // A scan budget of 0 refuses every query that no index narrows.
+    await limited.setAccountSettings({ scanBudget: 0 });
+  });
+  after(() => limited.close());
+
+  test('an unindexed search is a 429 MeshyError with the documented reason; the session carries on', async () => {
+    const { connection: user } = await anonymousLogin(clientFor(limited));
+    const created = await user.meshesService.create('city', { name: 'Oslo' });
+    for (const call of [
+      () => user.meshesService.search('city', { filter: { name: 'Oslo' } }),
+      () => user.meshesService.updateMany('city', { name: 'Oslo' }, { $set: { big: true } }),
+      () => user.meshesService.deleteMany('city', { name: 'Oslo' }),
+    ]) {
+      const error = await meshyError(call());
+      assert.equal(error.statusCode, 429);
+      assert.equal(error.reason, Reasons.rateLimited);
+      assert.equal(error.code, 'database_limit_exceeded');
+      assert.equal(error.sessionEnded, false);
+    }
+    assert.deepEqual(await user.meshesService.get('city', created._id), created, 'reads by id need no scan');
+  });
+});
+
 test('MeshesService is exported for typing and instanceof', () => {
   assert.ok(connection.meshesService instanceof MeshesService);
 });
