@@ -86,7 +86,7 @@ export const SdkErrorCodes = {
   sessionEnded: 'session_ended',
   /** A response the SDK cannot read (not the server's JSON). */
   unexpectedResponse: 'unexpected_response',
-  /** An argument the SDK refused before sending anything (an empty id, or one that is `.` or `..`). */
+  /** An argument the SDK refused before sending anything: an empty id or one that is `.` or `..`, mesh data JSON cannot hold (NaN, a BigInt, a RegExp), ... */
   argumentInvalid: 'argument_invalid',
 } as const;
 

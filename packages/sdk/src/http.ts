@@ -105,7 +105,7 @@ function itemErrors(value: unknown): MeshItemError[] | undefined {
       typeof item.code === 'string' &&
       typeof item.message === 'string',
   );
-  return items.map(({ index, status, code, message }) => ({ index, status, code, message }));
+  return items.length === 0 ? undefined : items.map(({ index, status, code, message }) => ({ index, status, code, message }));
 }
 
 function unexpected(status: number): MeshyError {
