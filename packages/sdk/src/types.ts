@@ -233,8 +233,8 @@ export interface MeshData {
 export type MeshRecord<T extends object = Record<string, unknown>> = T & { _id: string };
 
 /**
- * A MongoDB filter, orderBy or update: an object (sent as its JSON, a RegExp in a filter as a
- * regex literal), or the text itself in MongoDB shell syntax, as the docs write it:
+ * A MongoDB filter, orderBy or update: an object (sent as its JSON, a RegExp in a filter as
+ * `RegExp("source","flags")`), or the text itself in MongoDB shell syntax, as the docs write it:
  * `{ 'firstName': { "$regex": "^Rob" } }`.
  */
 export type MongoDocument = string | Record<string, unknown>;

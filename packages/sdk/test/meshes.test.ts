@@ -224,13 +224,22 @@ describe('meshesService: search', () => {
     assert.deepEqual(queryOf(second!.url), { filter: `{ 'firstName': { "$regex": "^Rob" } }`, orderBy: '{ "age": 1 }' });
   });
 
-  test('a RegExp in a filter object goes out as a regex literal, inside $in too', async () => {
+  test('a RegExp in a filter object goes out as RegExp(source, flags), inside $in too, with the s flag too', async () => {
     const from = wire.sent.length;
     const insensitive = await connection.meshesService.search<Person>(mesh, { filter: { firstName: /^rob/i }, orderBy: { age: -1 } });
     assert.deepEqual(named(insensitive), ['Robert', 'Robin', 'rob']);
-    assert.equal(queryOf(sentSince(from)[0]!.url).filter, '{"firstName":/^rob/i}');
+    assert.equal(queryOf(sentSince(from)[0]!.url).filter, '{"firstName":RegExp("^rob","i")}');
     const either = await connection.meshesService.search<Person>(mesh, { filter: { lastName: { $in: [/^Sm/, 'Hood'] } }, orderBy: { age: 1 } });
     assert.deepEqual(named(either), ['Robin', 'Alice']);
+    // `g` does not change what matches, and is left out; `s` lets `.` match a line break.
+    const lines = uniqueMesh('lines');
+    const twoLines = await connection.meshesService.create(lines, { text: 'first\nsecond', n: 1 });
+    await connection.meshesService.create(lines, { text: 'first second', n: 2 });
+    const dotAll = await connection.meshesService.search(lines, { filter: { text: /first.second/gs }, orderBy: { n: 1 } });
+    assert.equal(dotAll.totalRecords, 2);
+    const plain = await connection.meshesService.search(lines, { filter: { text: { $not: /first.second/ } } });
+    assert.deepEqual(plain.results, [twoLines]);
+    assert.equal(queryOf(sentSince(from).at(-1)!.url).filter, '{"text":{"$not":RegExp("first.second","")}}');
   });
 
   test('a Date in a filter object is its ISO-8601 string; U+2028 in a string reaches the server escaped', async () => {
@@ -335,7 +344,7 @@ describe('meshesService: updateMany', () => {
     const result = await connection.meshesService.updateMany(mesh, { name: /^ann/i }, { $set: { score: 5 } });
     assert.equal(result.matchedCount, 2);
     assert.equal(result.modifiedCount, 1, 'Ann had score 5 already');
-    assert.deepEqual(JSON.parse(sentSince(from)[0]!.body!), { filter: '{"name":/^ann/i}', update: { $set: { score: 5 } } });
+    assert.deepEqual(JSON.parse(sentSince(from)[0]!.body!), { filter: '{"name":RegExp("^ann","i")}', update: { $set: { score: 5 } } });
   });
 });
 

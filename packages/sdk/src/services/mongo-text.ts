@@ -5,7 +5,7 @@ export type TextKind = 'data' | 'filter' | 'orderBy' | 'update';
 
 export interface MongoText {
   readonly text: string;
-  /** The text holds a regular-expression literal: it is MongoDB shell syntax, not JSON. */
+  /** The text holds a regular expression: it is MongoDB shell syntax, not JSON. */
   readonly hasRegex: boolean;
 }
 
@@ -14,8 +14,8 @@ export interface MongoText {
  * word: NaN and Infinity become null, and a RegExp becomes `{}` (so `{ firstName: /^Rob/ }` would
  * match documents whose firstName is an empty object). Here a number that JSON cannot hold, a
  * BigInt, or a RegExp inside a document is refused before anything is sent; in a filter a RegExp
- * becomes a regex literal (`/^Rob/i`), which the server's MongoDB shell-syntax parser reads
- * (also inside `$in` and `$not`, where `{ $regex }` would not mean the same). Otherwise the text
+ * becomes `RegExp("^Rob","i")`, which the server's MongoDB shell-syntax parser reads as a regular
+ * expression (also inside `$in` and `$not`, where `{ $regex }` would not mean the same). Otherwise the text
  * is JSON.stringify's: `undefined`, functions and symbols are left out (as `_id: undefined` of
  * the docs' getting-started model), `toJSON` is honoured (a Date is its ISO-8601 string).
  */
@@ -62,7 +62,7 @@ function write(context: Context, input: unknown, key: string): string | undefine
   if (object instanceof RegExp) {
     if (!context.regexAllowed) throw argumentError(`${context.label} holds a RegExp, which JSON cannot hold.`);
     context.hasRegex = true;
-    return regexLiteral(object);
+    return regexCall(object);
   }
   if (context.parents.includes(object)) throw argumentError(`${context.label} refers to itself.`);
   context.parents.push(object);
@@ -91,10 +91,13 @@ function stringLiteral(value: string): string {
 }
 
 /**
- * `/source/flags`: `source` is already escaped to be read back as a literal. `g`, `y` and `d`
- * are left out: they steer repeated exec() calls and match indices, not whether a value matches.
+ * `RegExp("source", "flags")`, which MongoDB's shell syntax reads as a regular expression anywhere
+ * a literal `/source/flags` could stand. The call rather than the literal, because the server's
+ * tokenizer reads literals by ES2015's grammar, which refuses the `s` flag (dotAll) and newer
+ * pattern syntax. `g`, `y` and `d` are left out: they steer repeated exec() calls and match
+ * indices, not whether a value matches.
  */
-function regexLiteral(regex: RegExp): string {
+function regexCall(regex: RegExp): string {
   const flags = [...regex.flags].filter((flag) => flag !== 'g' && flag !== 'y' && flag !== 'd').join('');
-  return `/${regex.source}/${flags}`;
+  return `RegExp(${stringLiteral(regex.source)},${stringLiteral(flags)})`;
 }
