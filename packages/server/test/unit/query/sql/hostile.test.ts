@@ -64,6 +64,31 @@ describe('hostile keys and strings', () => {
     }
   });
 
+  test("filters at the parser's limits (long $or, huge $in, deep nesting, arrays on the way) run on both engines", async () => {
+    let deep: Record<string, unknown> = { 'o.n': { $gte: 3 } };
+    for (let i = 0; i < 14; i++) deep = i % 2 === 0 ? { $nor: [deep, { s: 'x' }] } : { $and: [deep, { 'o.n': { $ne: i } }] };
+    const big: unknown[] = [
+      { $or: Array.from({ length: 200 }, (_, i) => ({ 'o.n': i % 50, s: { $ne: String(i) } })) },
+      { 'o.n': { $in: Array.from({ length: 990 }, (_, i) => i - 495) } },
+      deep,
+      { $or: Array.from({ length: 200 }, (_, i) => ({ 'list.x.y': i * 2 })) },
+    ];
+    const withArrays: JsonObject[] = documents.map((document, i) => ({ ...document, list: i % 3 === 0 ? [{ x: [{ y: i }] }, 5] : { x: { y: i } } }));
+    for (const table of tables) {
+      const stored = storedIn(table).map((document) => withArrays.find((other) => other['_id'] === document['_id']) as JsonObject);
+      await table.load('big', stored);
+      const shapes = shapesOfAll(stored);
+      for (const mongoFilter of big) {
+        const filter = parseFilter(mongoFilter);
+        const expected = sortDocuments(stored.filter((document) => matches(filter, document)), undefined).map((document) => document['_id']);
+        const compiled = compileFor(table, { filter }, { shapes, indexedPaths: new Set(['o.n']) });
+        assert.ok(compiled.exact);
+        assert.ok(expected.length > 0 && expected.length < stored.length, `a filter that tells documents apart: ${JSON.stringify(mongoFilter).slice(0, 60)} ${expected.length}`);
+        assert.deepEqual(await table.search('big', compiled, filter, undefined), expected, `${table.dialect} ${JSON.stringify(mongoFilter).slice(0, 80)}`);
+      }
+    }
+  });
+
   test('only plain dotted paths can be indexed, and only they are written into SQL', () => {
     for (const path of ['a', 'a.b', 'A_1.b2.0', 'size.uom']) assert.ok(isIndexablePath(path), path);
     for (const path of ['', 'a.', '.a', 'a..b', 'a.$b', "a'b", 'a b', 'a-b', 'é', 'a"b', 'a\\b', 'a]']) {
