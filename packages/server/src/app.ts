@@ -27,6 +27,8 @@ import { healthRoutes } from './modules/health/routes.js';
 import { userRoutes } from './modules/users/routes.js';
 import { userAdminRoutes } from './modules/users/admin-routes.js';
 import { GrantsCache } from './modules/roles/grants-cache.js';
+import { SignedInUserCache } from './modules/users/signed-in-user-cache.js';
+import { forgettingStore } from './modules/users/user-cache-invalidation.js';
 import { roleRoutes } from './modules/roles/routes.js';
 import { meshRoutes } from './modules/meshes/routes.js';
 import type { Store } from './store/store.js';
@@ -48,7 +50,9 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   const clock = deps.clock ?? systemClock;
   const httpsOnly = config.publicUrl?.startsWith('https://') ?? false;
   let closing = false;
-  const { store } = deps;
+  // The gate's users, read at most every 2 s; writes through `store` forget the users they change.
+  const signedInUsers = new SignedInUserCache(deps.store.users, clock);
+  const store = forgettingStore(deps.store, signedInUsers);
   const directory = new Directory(store, clock);
   const corsAllowLists = new CorsAllowLists(directory);
   const app = Fastify({
@@ -128,7 +132,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
       // Not-found under /{account} runs the hook above too: the account's CORS, its 404 or 429.
       scope.setNotFoundHandler(sendRouteNotFound);
       enforceAccess(scope, {
-        authenticate: authenticate({ oauth, users: store.users }),
+        authenticate: authenticate({ oauth, users: signedInUsers }),
         allows: (request, permissible, action) => grants.allows(request.account, signedInUser(request).roles, permissible, action),
       });
       // CORS preflight for every route of the account; the hook above has set the headers.

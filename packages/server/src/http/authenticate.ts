@@ -8,9 +8,10 @@ import type { OAuthDeps } from '../modules/oauth/token-context.js';
 /**
  * The hook of every route that needs a user (access.ts adds it): verifies the bearer JWT
  * (signature, issuer of this account, audience, expiry with leeway) and that the user still
- * exists and is active, and sets request.user.
+ * exists and is active, and sets request.user. `users` is the signed-in-user cache in the app: the
+ * user may be up to 2 s old (the grants' bound), which is what a permission check may rely on.
  */
-export function authenticate(deps: { oauth: OAuthDeps; users: UserStore }) {
+export function authenticate(deps: { oauth: OAuthDeps; users: Pick<UserStore, 'findById'> }) {
   return async (request: FastifyRequest): Promise<void> => {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer ([^\s]+)$/i.exec(header.trim()) : null;
@@ -30,4 +31,14 @@ export function authenticate(deps: { oauth: OAuthDeps; users: UserStore }) {
 export function signedInUser(request: FastifyRequest): User {
   if (!request.user) throw new ApiError('unauthorized', { headers: { 'www-authenticate': 'Bearer' } });
   return request.user;
+}
+
+/**
+ * The signed-in user as stored now, for routes that answer with the user's own data: the gate's
+ * copy may be up to 2 s old. Refused as the gate refuses if the user has gone or been deactivated.
+ */
+export async function currentSignedInUser(request: FastifyRequest, users: Pick<UserStore, 'findById'>): Promise<User> {
+  const user = await users.findById(request.account.id, signedInUser(request).id);
+  if (!user || !user.isActive) throw new ApiError('unauthorized', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
+  return user;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { access } from '../../http/access.js';
-import { signedInUser } from '../../http/authenticate.js';
+import { currentSignedInUser } from '../../http/authenticate.js';
 import type { Clock } from '../../lib/clock.js';
 import { userSchemas } from './schemas.js';
 import { registerAnonymousUser, registerUser, usernameExists } from './service.js';
@@ -39,6 +39,6 @@ export async function userRoutes(fastify: FastifyInstance, deps: UserRouteDeps):
   });
 
   app.get('/users/me', { schema: userSchemas.me, config: { access: access.signedIn } }, async (request) => {
-    return userView(signedInUser(request));
+    return userView(await currentSignedInUser(request, deps.users));
   });
 }
