@@ -44,8 +44,8 @@ describe('permission changes across two instances on one PostgreSQL', () => {
     const role = await call(a, admin, 'POST', '/roles', { name: 'Readers' });
     await call(a, admin, 'POST', `/roles/${role.body.id}/permissions`, { permissibleName: 'roles', read: true });
     await call(a, admin, 'POST', `/roles/${role.body.id}/users`, { users: [{ id: readerId }] });
-    // The user's roles come with its row, read on every request: b sees the new role at once,
-    // and the role's permissions once its cached grants are at most two seconds old.
+    // b sees the new role once its cached copy of the user (with its roles) is two seconds old,
+    // and the role's permissions once its cached grants are.
     b.clock.advance(2_001);
     assert.equal((await listRoles(b, reader)).status, 200);
 
