@@ -2,6 +2,7 @@ import type { AccountStore, ClientStore } from '../modules/accounts/store.js';
 import type { RefreshFamilyStore, SigningKeyStore } from '../modules/oauth/store.js';
 import type { RoleStore } from '../modules/roles/store.js';
 import type { UserStore } from '../modules/users/store.js';
+import type { OutboxStore } from '../modules/outbox/store.js';
 
 /**
  * A store is its ports, one per concern, each owned by its module and sized to it (fosite
@@ -20,4 +21,5 @@ export interface Store {
   readonly refreshFamilies: RefreshFamilyStore;
   readonly roles: RoleStore;
   readonly signingKeys: SigningKeyStore;
+  readonly outbox: OutboxStore;
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { newObjectId } from '../../lib/ids.js';
@@ -127,9 +127,14 @@ function newUser(deps: UserServiceDeps, account: Account, username: string, flag
     securityQuestions: [],
     anonymous: flags.anonymous,
     passwordHash: null,
+    securityStamp: newSecurityStamp(),
     createdAt: now,
     lastAccessed: now,
   };
+}
+
+export function newSecurityStamp(): string {
+  return randomBytes(16).toString('base64url');
 }
 
 export async function insertUser(deps: UserServiceDeps, user: User): Promise<void> {

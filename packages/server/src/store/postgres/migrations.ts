@@ -129,6 +129,30 @@ export const migrations: { version: number; name: string; sql: string }[] = [
         last_name_key = CASE WHEN current_setting('server_encoding') = 'UTF8' THEN lower(normalize(last_name, NFKC)) ELSE lower(last_name) END;
     `,
   },
+  // Version 5 is the meshes' (written on another branch): the runner applies whatever a database
+  // lacks, in list order, so 6 before 5 is fine, and neither depends on the other.
+  {
+    version: 6,
+    name: "users' security stamps; the outbox of e-mails and text messages",
+    sql: `
+      ALTER TABLE users ADD COLUMN security_stamp TEXT NOT NULL DEFAULT '';
+      CREATE TABLE outbox (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        subject TEXT,
+        body TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        attempts INTEGER NOT NULL,
+        next_attempt_at BIGINT NOT NULL,
+        delivered_at BIGINT,
+        last_error TEXT
+      );
+      CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE delivered_at IS NULL;
+      CREATE INDEX outbox_account ON outbox(account_id, created_at);
+    `,
+  },
 ];
 
 /** Arbitrary but fixed: the advisory lock every OpenMeshy instance takes to migrate. */

@@ -1,4 +1,5 @@
 import type { Store } from '../store.js';
+import { PgOutboxStore } from './outbox.js';
 import { PgAccountStore, PgClientStore } from './accounts.js';
 import { PgConnection } from './connection.js';
 import { PgRefreshFamilyStore } from './refresh-families.js';
@@ -15,6 +16,7 @@ export class PostgresStore implements Store {
   readonly refreshFamilies: PgRefreshFamilyStore;
   readonly roles: PgRoleStore;
   readonly signingKeys: PgSigningKeyStore;
+  readonly outbox: PgOutboxStore;
 
   private constructor(private readonly connection: PgConnection) {
     this.accounts = new PgAccountStore(connection);
@@ -23,6 +25,7 @@ export class PostgresStore implements Store {
     this.refreshFamilies = new PgRefreshFamilyStore(connection);
     this.roles = new PgRoleStore(connection);
     this.signingKeys = new PgSigningKeyStore(connection);
+    this.outbox = new PgOutboxStore(connection);
   }
 
   static async open(connectionString: string, poolSize: number): Promise<PostgresStore> {
