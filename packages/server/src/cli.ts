@@ -6,6 +6,7 @@ import { keysCommand } from './cli/key-commands.js';
 import { roleCommand } from './cli/role-commands.js';
 import { UsageError } from './cli/usage.js';
 import { userCommand } from './cli/user-commands.js';
+import { outboxCommand } from './cli/outbox-commands.js';
 import { ConfigError, loadConfig, settings, settingsHelp, storeSettingKeys, type Config } from './config.js';
 import { serve } from './serve.js';
 import { DEMO_ACCOUNT } from './server.js';
@@ -23,6 +24,8 @@ Commands:
                    [--cors-origins ORIGIN,ORIGIN|*] [--login-free-failures N] [--login-max-backoff S]
                    [--login-lock-failures N] [--login-lock-seconds S] [--login-ip-free-failures N]
                    [--login-ip-lock-failures N] [--default-permissions PERMISSIBLE:FLAGS,...|none]
+  account set NAME --mail-template verify|reset [--subject TEXT] [--text TEXT | --text-file FILE] [--sms TEXT]
+                   [--default-template]   the account's wording of codes; {code} {username} {expires} {account}
   client create ACCOUNT               add a client (public key) to an account
   client list ACCOUNT
   client set PUBLICKEY [--access-token-lifetime S] [--refresh-absolute-lifetime S]
@@ -36,6 +39,8 @@ Commands:
   user role add|remove ACCOUNT USERNAME ROLE
   user activate|deactivate ACCOUNT USERNAME
   keys list | keys rotate [--alg EdDSA|ES256|RS256]
+  outbox list ACCOUNT                 the latest e-mails and text messages of the account, and their state
+  outbox show ID                      one message, its text included until it is delivered
 
 Every command takes --json for machine-readable output and the store settings:
 ${settingsHelp(storeSettingKeys)}
@@ -65,6 +70,12 @@ const commandOptions = {
   'refresh-absolute-lifetime': { type: 'string' },
   'refresh-sliding-lifetime': { type: 'string' },
   'reuse-grace': { type: 'string' },
+  'mail-template': { type: 'string' },
+  subject: { type: 'string' },
+  text: { type: 'string' },
+  'text-file': { type: 'string' },
+  sms: { type: 'string' },
+  'default-template': { type: 'boolean' },
   ...Object.fromEntries(settings.map((s) => [s.flag.slice(2), { type: 'string' }])),
 } as const;
 
@@ -92,6 +103,7 @@ async function main(argv: string[]): Promise<number> {
     else if (command === 'client') await clientCommand(store, action, rest, values);
     else if (command === 'role') await roleCommand(store, action, rest, values);
     else if (command === 'user') await userCommand(store, action, rest, values);
+    else if (command === 'outbox') await outboxCommand(store, action, rest, values);
     else if (command === 'keys') await keysCommand(store, action, values.alg, json);
     else throw new UsageError(`unknown command "${command}"; run openmeshy --help`);
   } finally {
