@@ -22,6 +22,7 @@ export interface DeliveryOptions {
 
 const FIRST_RETRY_MS = 5_000;
 const MAX_RETRY_MS = 3_600_000;
+const STOP_WAIT_MS = 5_000;
 
 /** 5 s after the first failure, doubling, at most an hour: an outage of any length loses nothing. */
 export function retryDelay(attempts: number): number {
@@ -61,11 +62,16 @@ export class DeliveryLoop {
     else this.schedule(0);
   }
 
-  /** Waits for the sends under way, then closes the transports; claimed but unsent messages are retried after their lease. */
+  /**
+   * Waits for the sends under way (at most `STOP_WAIT_MS`: a hung mail server must not hold a
+   * shutdown), then closes the transports; a claimed but unsettled message is retried after its lease.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.running, new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)))]);
+    clearTimeout(timer);
     await Promise.all(this.options.transports.map((t) => t.close().catch(() => {})));
   }
 
