@@ -36,6 +36,8 @@ export async function forgotPassword(deps: RecoveryDeps, account: Account, body:
   if (user.anonymous) throw new ApiError('recovery_anonymous');
   const attempt = attemptOf(body.attempt);
   if (recovery === 'question') return questionRequest(deps.secret, account, user, attempt, now);
+  // The answer never waits for delivery, so it takes as long whether a code goes out or not (no
+  // address: an empty hint, which says as much as any timing could).
   const { request, message } = codeRequest(deps.secret, account, user, 'reset', attempt, now);
   if (message) {
     await deps.outbox.enqueue(message);

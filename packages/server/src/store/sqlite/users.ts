@@ -57,7 +57,7 @@ export class SqliteUserStore implements UserStore {
 
   async create(user: User, messages: readonly OutboxMessage[] = []): Promise<void> {
     const { db } = this.connection;
-    this.connection.write(db.transaction(() => {
+    const insert = () => {
       try {
         this.insert.run({
           id: user.id,
@@ -83,7 +83,9 @@ export class SqliteUserStore implements UserStore {
         throw uniqueOr(error, 'username');
       }
       insertOutboxMessages(db, messages);
-    }));
+    };
+    // Alone the insert commits by itself; with messages, all of them commit together.
+    this.connection.write(messages.length === 0 ? insert : db.transaction(insert));
   }
 
   async changePassword(accountId: string, id: string, change: PasswordChange): Promise<boolean> {
