@@ -30,6 +30,7 @@ import { RecoveryLimits } from './modules/recovery/attempt-limits.js';
 import { recoveryRoutes } from './modules/recovery/routes.js';
 import { GrantsCache } from './modules/roles/grants-cache.js';
 import { roleRoutes } from './modules/roles/routes.js';
+import { meshRoutes } from './modules/meshes/routes.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
@@ -146,9 +147,10 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
         roles: store.roles,
         clock,
         grants,
-        // Meshes and projections arrive with their modules; until then an account holds neither.
-        contents: () => ({ meshes: async () => [], projections: async () => [] }),
+        // Projections arrive with their module; until then an account holds none.
+        contents: (account) => ({ meshes: () => store.meshes.meshNames(account.id), projections: async () => [] }),
       });
+      await scope.register(meshRoutes, { meshes: store.meshes, clock });
     },
     { prefix: '/:account' },
   );

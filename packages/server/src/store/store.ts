@@ -1,5 +1,6 @@
 import type { AccountStore, ClientStore } from '../modules/accounts/store.js';
 import type { RefreshFamilyStore, SigningKeyStore } from '../modules/oauth/store.js';
+import type { MeshStore } from '../modules/meshes/store.js';
 import type { RoleStore } from '../modules/roles/store.js';
 import type { UserStore } from '../modules/users/store.js';
 import type { OutboxStore } from '../modules/outbox/store.js';
@@ -22,4 +23,5 @@ export interface Store {
   readonly roles: RoleStore;
   readonly signingKeys: SigningKeyStore;
   readonly outbox: OutboxStore;
+  readonly meshes: MeshStore;
 }

@@ -48,6 +48,12 @@ export interface AccountSettings {
   defaultPermissions: DefaultGrant[];
   /** The account's own wording of verification and reset messages, over the defaults (outbox/templates.ts). */
   messageTemplates?: MessageTemplates;
+  /**
+   * MeshyDB's "Database limit": how many documents one mesh query may examine without an index
+   * narrowing it (a search, PATCH or DELETE by filter); past it the query is refused with a 429
+   * before it runs. 0 refuses every unindexed scan.
+   */
+  scanBudget: number;
 }
 
 export interface Account {

@@ -6,6 +6,7 @@ import { PgRefreshFamilyStore } from './refresh-families.js';
 import { PgSigningKeyStore } from './signing-keys.js';
 import { PgUserStore } from './users.js';
 import { PgRoleStore } from './roles.js';
+import { PgMeshStore } from './meshes.js';
 
 /** The PostgreSQL store, for several OpenMeshy instances on one database: every port over one pool (connection.ts). */
 export class PostgresStore implements Store {
@@ -17,8 +18,9 @@ export class PostgresStore implements Store {
   readonly roles: PgRoleStore;
   readonly signingKeys: PgSigningKeyStore;
   readonly outbox: PgOutboxStore;
+  readonly meshes: PgMeshStore;
 
-  private constructor(private readonly connection: PgConnection) {
+  private constructor(private readonly connection: PgConnection, options: { meshSearchTimeoutMs?: number }) {
     this.accounts = new PgAccountStore(connection);
     this.clients = new PgClientStore(connection);
     this.users = new PgUserStore(connection);
@@ -26,10 +28,12 @@ export class PostgresStore implements Store {
     this.roles = new PgRoleStore(connection);
     this.signingKeys = new PgSigningKeyStore(connection);
     this.outbox = new PgOutboxStore(connection);
+    this.meshes = new PgMeshStore(connection, { searchTimeoutMs: options.meshSearchTimeoutMs });
   }
 
-  static async open(connectionString: string, poolSize: number): Promise<PostgresStore> {
-    return new PostgresStore(await PgConnection.open(connectionString, poolSize));
+  /** `meshSearchTimeoutMs`: how long one mesh search may run (meshes.ts, 5 s by default). */
+  static async open(connectionString: string, poolSize: number, options: { meshSearchTimeoutMs?: number } = {}): Promise<PostgresStore> {
+    return new PostgresStore(await PgConnection.open(connectionString, poolSize), options);
   }
 
   async ping(): Promise<void> {

@@ -6,6 +6,7 @@ import { SqliteRefreshFamilyStore } from './refresh-families.js';
 import { SqliteSigningKeyStore } from './signing-keys.js';
 import { SqliteUserStore } from './users.js';
 import { SqliteRoleStore } from './roles.js';
+import { SqliteMeshStore } from './meshes.js';
 
 export { SQLITE_FILE } from './connection.js';
 
@@ -19,9 +20,10 @@ export class SqliteStore implements Store {
   readonly roles: SqliteRoleStore;
   readonly signingKeys: SqliteSigningKeyStore;
   readonly outbox: SqliteOutboxStore;
+  readonly meshes: SqliteMeshStore;
   private readonly pingStatement;
 
-  private constructor(private readonly connection: SqliteConnection) {
+  private constructor(private readonly connection: SqliteConnection, options: { meshReaders?: number }) {
     this.clients = new SqliteClientStore(connection);
     this.accounts = new SqliteAccountStore(connection, this.clients);
     this.users = new SqliteUserStore(connection);
@@ -29,19 +31,24 @@ export class SqliteStore implements Store {
     this.roles = new SqliteRoleStore(connection);
     this.signingKeys = new SqliteSigningKeyStore(connection);
     this.outbox = new SqliteOutboxStore(connection);
+    this.meshes = new SqliteMeshStore(connection, { readers: options.meshReaders });
     this.pingStatement = connection.db.prepare('SELECT 1');
   }
 
-  /** `backgroundCheckpoints`: for a server, WAL checkpoints on a thread of their own (checkpointer.ts). */
-  static open(dataDir: string, options: { backgroundCheckpoints?: boolean } = {}): SqliteStore {
-    return new SqliteStore(SqliteConnection.open(dataDir, options));
+  /**
+   * `backgroundCheckpoints`: for a server, WAL checkpoints on a thread of their own (checkpointer.ts).
+   * `meshReaders`: how many reader threads run mesh searches (mesh-reader-pool.ts, 2 by default).
+   */
+  static open(dataDir: string, options: { backgroundCheckpoints?: boolean; meshReaders?: number } = {}): SqliteStore {
+    return new SqliteStore(SqliteConnection.open(dataDir, options), options);
   }
 
   async ping(): Promise<void> {
     this.pingStatement.get();
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.meshes.closeReaders();
     return this.connection.close();
   }
 }
