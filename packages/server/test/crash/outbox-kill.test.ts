@@ -13,10 +13,10 @@ after(() => fs.rmSync(data, { recursive: true, force: true }));
 test('SIGKILL after a registration committed and before its e-mail went out: delivered after the restart, once', async () => {
   const mail = new TestMailServer();
   await mail.start();
-  const port = mail.port;
-  // SMTP is down while the first process runs: the message is committed and cannot leave.
-  await mail.stop();
-  const env = { OPENMESHY_DATA: data, LOG_LEVEL: 'warn', SMTP_URL: `smtp://u:p@127.0.0.1:${port}`, OPENMESHY_OUTBOX_POLL_MS: '50' };
+  // The first process has no SMTP: its message is committed with the user and cannot leave before
+  // the kill (with SMTP down instead, a kill in the middle of a send would hold the message for its
+  // one-minute claim, which is what a claim is for, and a longer test).
+  const env = { OPENMESHY_DATA: data, LOG_LEVEL: 'warn', OPENMESHY_OUTBOX_POLL_MS: '50' };
   const created = runCli(['account', 'create', 'crash', '--json'], env);
   assert.equal(created.status, 0, created.stderr);
   assert.equal(runCli(['account', 'set', 'crash', '--recovery', 'email'], env).status, 0);
@@ -27,10 +27,9 @@ test('SIGKILL after a registration committed and before its e-mail went out: del
   assert.equal(registered.status, 201);
   first.child.kill('SIGKILL');
   await first.exited;
-  assert.equal(mail.mails.length, 0);
 
-  await mail.start();
-  const second = startServe(['--port', '0'], env);
+  const withSmtp = { ...env, SMTP_URL: mail.url };
+  const second = startServe(['--port', '0'], withSmtp);
   try {
     const { url: again } = await second.ready;
     const [received] = await mail.mailsTo('survivor@test.com');
@@ -38,7 +37,7 @@ test('SIGKILL after a registration committed and before its e-mail went out: del
     assert.equal((await postJson(`${again}/crash/users/verify`, { ...registered.body, verificationCode: code })).status, 204);
     // Once: the outbox says delivered, and nothing more arrives while the loop keeps polling.
     await waitFor(() => {
-      const listed = runCli(['outbox', 'list', 'crash', '--json'], env);
+      const listed = runCli(['outbox', 'list', 'crash', '--json'], withSmtp);
       const [message] = JSON.parse(listed.stdout) as { deliveredAt: string | null }[];
       return message?.deliveredAt ? message : undefined;
     }, 15_000, 'the message marked delivered');
