@@ -28,6 +28,7 @@ import { userRoutes } from './modules/users/routes.js';
 import { userAdminRoutes } from './modules/users/admin-routes.js';
 import { GrantsCache } from './modules/roles/grants-cache.js';
 import { roleRoutes } from './modules/roles/routes.js';
+import { meshRoutes } from './modules/meshes/routes.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
@@ -140,9 +141,10 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
         roles: store.roles,
         clock,
         grants,
-        // Meshes and projections arrive with their modules; until then an account holds neither.
-        contents: () => ({ meshes: async () => [], projections: async () => [] }),
+        // Projections arrive with their module; until then an account holds none.
+        contents: (account) => ({ meshes: () => store.meshes.meshNames(account.id), projections: async () => [] }),
       });
+      await scope.register(meshRoutes, { meshes: store.meshes, clock });
     },
     { prefix: '/:account' },
   );
