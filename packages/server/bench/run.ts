@@ -138,11 +138,11 @@ async function runQuietly(scenario: Scenario, bench: Bench, patience: Patience):
       patience.take(Date.now() - waitStarted);
     }
     const seconds = scenario.id === 'soak' ? settings.soakSeconds : settings.durationSeconds;
-    log(`${scenario.id}: warm-up, then ${seconds} s measured, ${settings.connections} connections${attempt ? ' (again)' : ''}`);
+    log(`${scenario.id}: warm-up, then ${seconds} s measured${attempt ? ' (again)' : ''}`);
     const startedAt = Date.now();
     const result = await scenario.run(bench);
     const { figures, resources } = result;
-    log(`${scenario.id}: ${Math.round(figures.requestsPerSecond)} req/s, p99 ${figures.p99Ms} ms, non-2xx ${figures.non2xx}, CPU% other ${resources.otherCpuPercent}`);
+    log(`${scenario.id}: ${result.connections} connections, ${Math.round(figures.requestsPerSecond)} req/s, p99 ${figures.p99Ms} ms, non-2xx ${figures.non2xx}, CPU% other ${resources.otherCpuPercent}`);
     if (!best || resources.otherCpuPercent < best.resources.otherCpuPercent) best = result;
     const quiet = resources.otherCpuPercent <= NOISY_OTHER_CPU_PERCENT;
     if (quiet || patience.leftMs < Date.now() - startedAt) break;
