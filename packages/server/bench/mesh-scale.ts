@@ -43,6 +43,7 @@ function scaleScenario(what: 'get' | 'search', large: boolean): Scenario {
   return {
     id,
     groups: ['meshes', 'mesh-scale'],
+    prepare: async (bench) => void (await scaleServer(bench)),
     async run(bench) {
       const mesh = await scaleServer(bench);
       const size = large ? bench.settings.scaleDocuments : SMALL_SIZE;

@@ -5,6 +5,7 @@ import { BATCH_SIZE, corpusId, MATCHES_PER_VALUE, NEW_BATCH, NEW_DOCUMENT, value
 import { ensureCorpus, meshServer, startRawSql, type MeshServer, type StoreKind } from './mesh-fixtures.js';
 import { jsonPosts, rotating, searchPath, type Credentials } from './mesh-scripts.js';
 import { measure, measureUnderLoad, type Target } from './measure.js';
+import type { Child } from './processes.js';
 import type { Bench, Scenario } from './scenario.js';
 import { bearerGets } from './scripts.js';
 
@@ -93,11 +94,18 @@ function settingsFor(bench: Bench, connections: number | undefined) {
 }
 
 function rawScenario(c: MeshCase, kind: StoreKind): Scenario {
+  // Started and loaded in prepare, measured and stopped in run (each run of a noisy scenario gets a fresh one).
+  let started: Promise<{ child: Child; url: string }> | undefined;
   return {
     id: `raw-${c.name}${suffix(kind)}`,
     groups: ['meshes', `meshes${suffix(kind) || '-sqlite'}`],
+    async prepare(bench) {
+      started = startRawSql(bench, kind, c.corpus);
+      await started;
+    },
     async run(bench) {
-      const { child, url } = await startRawSql(bench, kind, c.corpus);
+      const { child, url } = await (started ?? startRawSql(bench, kind, c.corpus));
+      started = undefined;
       try {
         const target: Target = { id: `raw-${c.name}${suffix(kind)}`, label: `ref: raw SQL ${storeName(kind)}, ${c.label}`, server: 'raw SQL', children: [child], url, externalStores: kind === 'postgres' };
         return await measure(settingsFor(bench, c.connections), target, async () => c.raw());
@@ -124,6 +132,7 @@ function ourScenario(c: MeshCase, kind: StoreKind): Scenario {
     id,
     groups: ['meshes', `meshes${suffix(kind) || '-sqlite'}`],
     comparedWith: [`raw-${c.name}${suffix(kind)}`],
+    prepare: async (bench) => void (await withCorpus(bench, kind, c.corpus)),
     async run(bench) {
       const mesh = await withCorpus(bench, kind, c.corpus);
       return measure(settingsFor(bench, c.connections), meshTarget(mesh, id, `meshes ${storeName(kind)}, ${c.label}`), async () => c.ours(mesh.server.accountPath, mesh.tokens));
@@ -139,6 +148,7 @@ function ourScenario(c: MeshCase, kind: StoreKind): Scenario {
 const patchScenario: Scenario = {
   id: 'mesh-patch',
   groups: ['meshes', 'meshes-sqlite'],
+  prepare: async (bench) => void (await withCorpus(bench, 'sqlite', CORPUS_SIZE)),
   async run(bench) {
     const mesh = await withCorpus(bench, 'sqlite', CORPUS_SIZE);
     const path = `${mesh.server.accountPath}/meshes/${CORPUS_MESH}`;
@@ -165,6 +175,7 @@ const patchScenario: Scenario = {
 const scanScenario: Scenario = {
   id: 'mesh-scan',
   groups: ['meshes', 'meshes-sqlite'],
+  prepare: async (bench) => void (await withCorpus(bench, 'sqlite', CORPUS_SIZE)),
   async run(bench) {
     const mesh = await withCorpus(bench, 'sqlite', CORPUS_SIZE);
     const meshPath = `${mesh.server.accountPath}/meshes/${CORPUS_MESH}`;

@@ -80,7 +80,8 @@ export function meshTargets(results: ScenarioResult[], ratios: MeshRatio[]): Tar
     const large = byId(`mesh-scale-${what}-large`);
     const smallP50 = small?.figures.p50MsFine;
     const largeP50 = large?.figures.p50MsFine;
-    const measured = smallP50 !== undefined && largeP50 !== undefined ? `p50 ${largeP50.toFixed(2)} vs ${smallP50.toFixed(2)} ms (${(largeP50 / smallP50).toFixed(2)}x)` : null;
+    const fine = (ms: number) => (Number.isFinite(ms) ? `${ms.toFixed(2)} ms` : 'no answer');
+    const measured = smallP50 !== undefined && largeP50 !== undefined ? `p50 ${fine(largeP50)} vs ${fine(smallP50)} (${(largeP50 / smallP50).toFixed(2)}x)` : null;
     const failures = wrong(small) + wrong(large);
     return check(`flat cost: ${what === 'get' ? 'get by id' : 'indexed search'} p50 at the large mesh ${rule} of the 10,000 one's`, measured && (failures ? `${measured}, ${failures} wrong or failed` : measured), !!measured && largeP50! <= smallP50! * limit && failures === 0);
   };

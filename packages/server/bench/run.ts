@@ -129,6 +129,7 @@ async function runQuietly(scenario: Scenario, bench: Bench, patience: Patience):
   const { settings } = bench;
   let best: ScenarioResult | undefined;
   const attempts = scenario.retryWhenNoisy === false ? 1 : 2;
+  await scenario.prepare?.(bench);
   for (let attempt = 0; attempt < attempts; attempt++) {
     if (patience.leftMs > 0) {
       const waitStarted = Date.now();
