@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { corpusDocument } from './mesh-documents.js';
 import { ACCOUNT, cliText, type OpenMeshy, type OpenMeshyClient } from './openmeshy.js';
-import type { Child } from './processes.js';
+import type { Child, Children } from './processes.js';
 import type { Bench } from './scenario.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -81,17 +81,26 @@ async function loadCorpus(server: OpenMeshy, token: string, mesh: string, size: 
 const references = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'references');
 let referenceStarts = 0;
 
-/** The raw-SQL reference (references/raw-sql-meshes.ts) on a fresh table, with `load` documents in it. */
-export async function startRawSql(bench: Bench, kind: StoreKind, load: number): Promise<{ child: Child; url: string }> {
+/** Where a raw-SQL reference runs: its SQLite file goes in `workDir`, its PostgreSQL table in `databaseUrl`. */
+export interface RawSqlPlace {
+  children: Children;
+  workDir: string;
+  databaseUrl?: string;
+}
+
+/** Where a scenario's reference runs: the bench's temporary folder, or the bench's own PostgreSQL database (dropped at the end). */
+export async function rawSqlPlace(bench: Bench, kind: StoreKind): Promise<RawSqlPlace> {
+  if (kind === 'sqlite') return { children: bench.children, workDir: bench.workDir };
+  const cluster = await bench.postgres();
+  return { children: bench.children, workDir: bench.workDir, databaseUrl: cluster.servers[0]!.store.env.DATABASE_URL! };
+}
+
+/** The raw-SQL reference (references/raw-sql-meshes.ts) on a fresh file or table, with `load` documents in it. */
+export async function startRawSql(place: RawSqlPlace, load: number): Promise<{ child: Child; url: string }> {
   const n = ++referenceStarts;
-  let args: string[];
-  if (kind === 'sqlite') args = ['sqlite', path.join(bench.workDir, `raw-sql-${n}.db`)];
-  else {
-    const cluster = await bench.postgres();
-    // The bench's own database (dropped at the end), a table of its own per start.
-    args = ['postgres', cluster.servers[0]!.store.env.DATABASE_URL!, `raw_docs_${n}`];
-  }
-  const child = bench.children.startNode('raw-sql-meshes', [path.join(references, 'raw-sql-meshes.js'), ...args]);
+  const kind = place.databaseUrl === undefined ? 'sqlite' : 'postgres';
+  const args = place.databaseUrl === undefined ? ['sqlite', path.join(place.workDir, `raw-sql-${process.pid}-${n}.db`)] : ['postgres', place.databaseUrl, `raw_docs_${process.pid}_${n}`];
+  const child = place.children.startNode('raw-sql-meshes', [path.join(references, 'raw-sql-meshes.js'), ...args]);
   try {
     const [, line] = await child.waitForLine(/^(\{"url".*\})$/);
     if (load > 0) {

@@ -2,7 +2,7 @@
 // each pair measured back to back in the same run, on SQLite and on PostgreSQL.
 import type { ConnectionScript } from './load.js';
 import { BATCH_SIZE, corpusId, MATCHES_PER_VALUE, NEW_BATCH, NEW_DOCUMENT, valuesOfA } from './mesh-documents.js';
-import { ensureCorpus, meshServer, startRawSql, type MeshServer, type StoreKind } from './mesh-fixtures.js';
+import { ensureCorpus, meshServer, rawSqlPlace, startRawSql, type MeshServer, type StoreKind } from './mesh-fixtures.js';
 import { jsonPosts, rotating, searchPath, type Credentials } from './mesh-scripts.js';
 import { measure, measureUnderLoad, type Target } from './measure.js';
 import type { Child } from './processes.js';
@@ -100,11 +100,11 @@ function rawScenario(c: MeshCase, kind: StoreKind): Scenario {
     id: `raw-${c.name}${suffix(kind)}`,
     groups: ['meshes', `meshes${suffix(kind) || '-sqlite'}`],
     async prepare(bench) {
-      started = startRawSql(bench, kind, c.corpus);
+      started = rawSqlPlace(bench, kind).then((place) => startRawSql(place, c.corpus));
       await started;
     },
     async run(bench) {
-      const { child, url } = await (started ?? startRawSql(bench, kind, c.corpus));
+      const { child, url } = await (started ?? startRawSql(await rawSqlPlace(bench, kind), c.corpus));
       started = undefined;
       try {
         const target: Target = { id: `raw-${c.name}${suffix(kind)}`, label: `ref: raw SQL ${storeName(kind)}, ${c.label}`, server: 'raw SQL', children: [child], url, externalStores: kind === 'postgres' };
