@@ -33,13 +33,13 @@ interface RotatingState {
  * `requestFor(k)` builds the request for variant k.
  */
 export function rotating(count: number, credentials: Credentials, requestFor: (k: number, headers: Record<string, string>) => RequestShape, json = false): ConnectionScript<RotatingState> {
-  // A stride coprime with any count keeps the connections apart and visits every variant.
-  const STRIDE = 7919;
+  // A prime stride walks every variant in an order unrelated to insertion (unless it divides count).
+  const stride = count % 7919 === 0 ? 1 : 7919;
   return {
     start: (connection) => ({ headers: headersOf(credentials, connection, json), next: (connection * Math.max(1, Math.floor(count / 50))) % count }),
     request(state) {
       const k = state.next;
-      state.next = (state.next + STRIDE) % count;
+      state.next = (state.next + stride) % count;
       return requestFor(k, state.headers);
     },
   };
