@@ -301,8 +301,7 @@ export class PgMeshStore implements MeshStore {
     const key = `${indexes.sort().join('\u0000')}\u0002${sql}`;
     let indexed = this.plans.get(key);
     if (indexed === undefined) {
-      const explained = (await client.query(`EXPLAIN (FORMAT JSON) ${sql}`, params)).rows[0] as { 'QUERY PLAN': [{ Plan: PlanNode }] };
-      indexed = planSeeksIndex(explained['QUERY PLAN'][0].Plan);
+      indexed = planSeeksIndex(await planWithoutSeqScan(client, sql, params));
       if (this.plans.size >= 2_000) this.plans.clear();
       this.plans.set(key, indexed);
     }
@@ -374,6 +373,23 @@ function shapeArrays(shapes: ReadonlyMap<string, number>): [string[], number[]] 
   // Sorted, so that concurrent writers take the catalog's row locks in one order (no deadlock).
   const entries = [...shapes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return [entries.map(([path]) => path), entries.map(([, bits]) => bits)];
+}
+
+/**
+ * The plan of `sql` as if the mesh were large: with sequential scans priced out, the planner
+ * seeks an index whenever one can narrow the query, whereas on a table of a few rows it would
+ * rightly read the table instead. The budget asks whether an index *can* serve the query, not
+ * what is cheapest today; a query no index serves still plans as a scan (or a walk of the
+ * primary key over the mesh), which planSeeksIndex counts as one. Equivalent to SET LOCAL
+ * enable_seqscan = off (index and bitmap scans stay allowed), and put back before the query
+ * itself runs in this transaction.
+ */
+async function planWithoutSeqScan(client: pg.PoolClient, sql: string, params: readonly unknown[]): Promise<PlanNode> {
+  const was = ((await client.query("SELECT current_setting('enable_seqscan') AS was, set_config('enable_seqscan', 'off', true)")).rows[0] as { was: string }).was;
+  const explained = (await client.query(`EXPLAIN (FORMAT JSON) ${sql}`, params as unknown[])).rows[0] as { 'QUERY PLAN': [{ Plan: PlanNode }] };
+  // No finally: a failed EXPLAIN aborts the transaction, which undoes the local setting itself.
+  await client.query("SELECT set_config('enable_seqscan', $1, true)", [was]);
+  return explained['QUERY PLAN'][0].Plan;
 }
 
 interface PlanNode {
