@@ -34,6 +34,11 @@ export function validateIndex(index: MeshIndex): void {
   for (const path of index.paths) if (!isIndexablePath(path)) throw new RangeError(`not an indexable path: ${JSON.stringify(path)}`);
 }
 
+/** A document being written, parsed: the caller's parsed form when it brought one (documents.ts), else its text parsed. */
+export function parsedDocument(document: StoredDocument): JsonObject {
+  return document.document ?? (JSON.parse(document.json) as JsonObject);
+}
+
 /** A stored document row as the SQL returned it. */
 export interface CandidateRow {
   readonly id: string;

@@ -7,6 +7,11 @@ import type { Filter, JsonObject, Sort, Update } from '../../query/tree.js';
 export interface StoredDocument {
   readonly id: string;
   readonly json: string;
+  /**
+   * On writes, the same document parsed (`_id` included), when the caller has it: the store
+   * records the document's shape from it instead of parsing `json` again. Reads leave it out.
+   */
+  readonly document?: JsonObject;
 }
 
 /**

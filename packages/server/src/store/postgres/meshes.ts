@@ -14,7 +14,7 @@ import {
   type StoredDocument,
   type UpdateManyResult,
 } from '../../modules/meshes/store.js';
-import { ddlLiteral, pageCandidates, sqlIndexName, SQL_INDEX_PREFIX, validateIndex, type CandidateRow } from '../mesh-queries.js';
+import { ddlLiteral, pageCandidates, parsedDocument, sqlIndexName, SQL_INDEX_PREFIX, validateIndex, type CandidateRow } from '../mesh-queries.js';
 import { namedQuery, type PgConnection } from './connection.js';
 
 /** How long one search (or the reads of an updateMany/deleteMany) may run before it is cancelled. */
@@ -91,7 +91,7 @@ export class PgMeshStore implements MeshStore {
 
   async insert(accountId: string, mesh: string, documents: readonly StoredDocument[]): Promise<void> {
     if (documents.length === 0) return;
-    const added = this.newShapes(accountId, mesh, documents.map((document) => JSON.parse(document.json) as JsonObject));
+    const added = this.newShapes(accountId, mesh, documents.map(parsedDocument));
     if (added.size === 0 && documents.length === 1) {
       await this.connection.query(INSERT_ONE, [accountId, mesh, documents[0]!.id, documents[0]!.json], { uniqueField: 'mesh id' });
       return;
@@ -108,7 +108,7 @@ export class PgMeshStore implements MeshStore {
   }
 
   async replace(accountId: string, mesh: string, document: StoredDocument): Promise<boolean> {
-    const added = this.newShapes(accountId, mesh, [JSON.parse(document.json) as JsonObject]);
+    const added = this.newShapes(accountId, mesh, [parsedDocument(document)]);
     if (added.size === 0) {
       return (await this.connection.query(REPLACE, [accountId, mesh, document.id, document.json], { uniqueField: 'mesh id' })).rowCount === 1;
     }

@@ -13,7 +13,7 @@ import {
   type UpdateManyResult,
 } from '../../modules/meshes/store.js';
 import { indexKeyExpression } from '../../query/sql/compile.js';
-import { sqlIndexName, validateIndex } from '../mesh-queries.js';
+import { parsedDocument, sqlIndexName, validateIndex } from '../mesh-queries.js';
 import { uniqueOr, type SqliteConnection } from './connection.js';
 import { candidateRows, MeshStatements, prepareQuery } from './mesh-queries.js';
 import { MeshReaderPool } from './mesh-reader-pool.js';
@@ -61,11 +61,11 @@ export class SqliteMeshStore implements MeshStore {
     };
     this.insertAll = db.transaction((accountId: string, mesh: string, documents: readonly StoredDocument[]) => {
       for (const document of documents) this.s.insert.run(accountId, mesh, document.id, document.json);
-      this.recordShapes(accountId, mesh, documents.map((document) => JSON.parse(document.json) as JsonObject));
+      this.recordShapes(accountId, mesh, documents.map(parsedDocument));
     });
     this.replaceOne = db.transaction((accountId: string, mesh: string, document: StoredDocument): boolean => {
       if (this.s.replace.run(document.json, accountId, mesh, document.id).changes !== 1) return false;
-      this.recordShapes(accountId, mesh, [JSON.parse(document.json) as JsonObject]);
+      this.recordShapes(accountId, mesh, [parsedDocument(document)]);
       return true;
     });
   }
