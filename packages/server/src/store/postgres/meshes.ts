@@ -80,7 +80,8 @@ export class PgMeshStore implements MeshStore {
 
   constructor(private readonly connection: PgConnection, private readonly options: { searchTimeoutMs?: number } = {}) {}
 
-  private get timeoutMs(): number {
+  /** The statement timeout of searches (the server's --mesh-search-timeout). */
+  get timeoutMs(): number {
     return this.options.searchTimeoutMs ?? DEFAULT_SEARCH_TIMEOUT_MS;
   }
 

@@ -70,6 +70,11 @@ export class SqliteMeshStore implements MeshStore {
     });
   }
 
+  /** The reader threads: how many may run, and how many do. */
+  get readerThreads(): { limit: number; running: number } {
+    return { limit: this.readers.limit, running: this.readers.threads };
+  }
+
   /** Before the connection closes (sqlite-store.ts): the reader threads finish and close theirs. */
   closeReaders(): Promise<void> {
     return this.readers.close();
