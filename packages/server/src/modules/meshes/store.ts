@@ -54,13 +54,19 @@ export interface UpdateManyResult {
   readonly modifiedCount: number;
 }
 
-/** An expression index on one mesh's paths (`openmeshy index create`). */
+/** An expression index on one mesh's paths, or a containment index on its whole documents (`openmeshy index create`). */
 export interface MeshIndex {
   readonly name: string;
   readonly mesh: string;
-  /** Dotted paths, in index order. */
+  /** Dotted paths, in index order; none for a containment index. */
   readonly paths: readonly string[];
   readonly unique: boolean;
+  /**
+   * PostgreSQL only: a GIN index (jsonb_path_ops) on the mesh's documents, which serves the
+   * `doc @> ...` the compiler writes for equality on paths no expression index covers. Stored
+   * as an index with no paths.
+   */
+  readonly containment?: boolean;
   readonly createdAt: number;
 }
 

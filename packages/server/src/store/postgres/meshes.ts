@@ -224,9 +224,12 @@ export class PgMeshStore implements MeshStore {
     // the planner drops `account_id = $1 AND mesh = $2` from the index condition as implied by
     // the predicate, so leading account and mesh columns would make every seek a walk of the
     // mesh's entries. A unique index also ends with account_id, as Citus wants of one.
+    // A containment index is GIN over the whole document: jsonb_path_ops is smaller and faster
+    // than the default jsonb_ops and serves exactly the `doc @> ...` the compiler writes.
     const keys = index.paths.map((path) => `(${indexKeyExpression('postgres', 'doc', path)})`).join(', ');
+    const indexed = index.containment ? 'USING GIN (doc jsonb_path_ops)' : `(${keys}${index.unique ? ', account_id' : ''})`;
     const ddl =
-      `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${sqlName} ON mesh_documents (${keys}${index.unique ? ', account_id' : ''}) ` +
+      `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${sqlName} ON mesh_documents ${indexed} ` +
       `WHERE account_id = ${ddlLiteral(accountId)} AND mesh = ${ddlLiteral(index.mesh)}`;
     await this.connection.query('INSERT INTO mesh_indexes (account_id, name, mesh, paths, is_unique, created_at, built) VALUES ($1, $2, $3, $4, $5, $6, FALSE)', [
       accountId,
@@ -261,7 +264,14 @@ export class PgMeshStore implements MeshStore {
       mesh === undefined
         ? await this.connection.query('SELECT * FROM mesh_indexes WHERE account_id = $1 ORDER BY mesh COLLATE "C", name COLLATE "C"', [accountId])
         : await this.connection.query('SELECT * FROM mesh_indexes WHERE account_id = $1 AND mesh = $2 ORDER BY name COLLATE "C"', [accountId, mesh]);
-    return (result.rows as IndexRow[]).map((row) => ({ name: row.name, mesh: row.mesh, paths: row.paths, unique: row.is_unique, createdAt: Number(row.created_at) }));
+    return (result.rows as IndexRow[]).map((row) => ({
+      name: row.name,
+      mesh: row.mesh,
+      paths: row.paths,
+      unique: row.is_unique,
+      ...(row.paths.length === 0 ? { containment: true } : {}),
+      createdAt: Number(row.created_at),
+    }));
   }
 
   async dropIndex(accountId: string, name: string): Promise<boolean> {

@@ -169,6 +169,7 @@ export class SqliteMeshStore implements MeshStore {
   }
 
   async createIndex(accountId: string, index: MeshIndex): Promise<void> {
+    if (index.containment) throw new RangeError('containment (GIN) indexes are PostgreSQL-only');
     validateIndex(index);
     const { db } = this.connection;
     const keys = index.paths.map((path) => indexKeyExpression('sqlite', 'doc', path)).join(', ');
