@@ -42,6 +42,8 @@ Commands:
   user activate|deactivate ACCOUNT USERNAME
   index create ACCOUNT MESH PATH [PATH...] [--unique] [--name NAME]
                                       an index on dotted paths of a mesh's documents, e.g. index create shop person lastName age
+  index create ACCOUNT MESH --containment [--name NAME]
+                                      PostgreSQL only: one GIN index serving equality on any path of the mesh
   index list ACCOUNT [MESH]
   index drop ACCOUNT NAME
   keys list | keys rotate [--alg EdDSA|ES256|RS256]
@@ -69,6 +71,7 @@ const commandOptions = {
   'default-permissions': { type: 'string' },
   'scan-budget': { type: 'string' },
   unique: { type: 'boolean' },
+  containment: { type: 'boolean' },
   name: { type: 'string' },
   description: { type: 'string' },
   permission: { type: 'string', multiple: true },

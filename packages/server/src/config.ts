@@ -25,6 +25,8 @@ export interface Config {
   smsWebhookUrl: string | undefined;
   smsWebhookSecret: string | undefined;
   outboxPollMs: number;
+  meshReaders: number;
+  meshSearchTimeoutMs: number;
 }
 
 interface Setting<K extends keyof Config> {
@@ -115,6 +117,9 @@ export const settings: Setting<keyof Config>[] = [
     } },
   { key: 'outboxPollMs', flag: '--outbox-poll', env: 'OPENMESHY_OUTBOX_POLL_MS', default: '1000', description: 'Milliseconds between looks at the outbox for messages due (a new message is sent at once anyway).', parse: int('outbox poll', 10, 600_000) },
   { key: 'maxConnections', flag: '--max-connections', env: 'OPENMESHY_MAX_CONNECTIONS', default: '10000', description: 'Most simultaneous TCP connections; more are refused at once.', parse: int('max connections', 1, 1_000_000) },
+  // The stores' own fallbacks (mesh-reader-pool.ts, postgres/meshes.ts) are these same numbers.
+  { key: 'meshReaders', flag: '--mesh-readers', env: 'OPENMESHY_MESH_READERS', default: '2', description: 'SQLite: threads (each with its own connection) that run mesh searches off the event loop, per server process; more searches wait in line.', parse: int('mesh readers', 1, 64) },
+  { key: 'meshSearchTimeoutMs', flag: '--mesh-search-timeout', env: 'OPENMESHY_MESH_SEARCH_TIMEOUT', default: '5000', description: 'PostgreSQL: milliseconds one mesh search (or the reads of a PATCH or DELETE by filter) may run before it is cancelled (answered 429 with code database_timeout).', parse: int('mesh search timeout', 1, 3_600_000) },
 ];
 
 /**
