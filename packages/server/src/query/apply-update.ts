@@ -1,5 +1,5 @@
 import { matchedArrayIndex, matchesValue, matches } from './evaluate.js';
-import { QueryError } from './query-error.js';
+import { QueryError, UnstorableNumber } from './query-error.js';
 import { POSITIONAL_ALL, POSITIONAL_MATCHED, type Filter, type JsonObject, type JsonValue, type Path, type PushOperation, type Sort, type Update, type UpdateOperation } from './tree.js';
 import { cloneValue, compareValues, field, isObject, sameJson, valuesEqual } from './values.js';
 
@@ -10,7 +10,9 @@ import { cloneValue, compareValues, field, isObject, sameJson, valuesEqual } fro
  * positional `$` without a matched array) throws a QueryError for 'update'.
  *
  * Not as in MongoDB: arithmetic is in doubles (no int32/int64 overflow rules, as JSON has no
- * integer types); `$push`'s `$sort` is stable; `$currentDate` writes an ISO-8601 string.
+ * integer types), and a result past the finite doubles, which MongoDB would store as a BSON
+ * Infinity, throws UnstorableNumber (JSON cannot hold it); `$push`'s `$sort` is stable;
+ * `$currentDate` writes an ISO-8601 string.
  */
 export interface UpdateOutcome {
   readonly document: JsonObject;
@@ -148,6 +150,12 @@ function applyLeaf(container: Container, key: string, operation: UpdateOperation
         fail(`Cannot apply ${operation.op === 'inc' ? '$inc' : '$mul'} to a value of non-numeric type: the field '${key}' is ${typeName(current)}`);
       }
       const result = operation.op === 'inc' ? (current ?? 0) + operation.by : current === undefined ? 0 : current * operation.by;
+      // Both operands are finite (stored JSON and a parsed update hold no other numbers), so only
+      // an overflow to ±Infinity can happen here; the check covers NaN all the same.
+      if (!Number.isFinite(result)) {
+        const sign = operation.op === 'inc' ? '+' : '×';
+        throw new UnstorableNumber(`${operation.op === 'inc' ? '$inc' : '$mul'} of the field '${key}' gives ${current ?? 0} ${sign} ${operation.by} = ${result}, which JSON cannot hold`);
+      }
       return setChild(container, key, Object.is(result, -0) ? 0 : result);
     }
     case 'min':
