@@ -1,4 +1,5 @@
 import { matchedArrayIndex, matchesValue, matches } from './evaluate.js';
+import { QUERY_LIMITS } from './limits.js';
 import { QueryError, UnstorableNumber } from './query-error.js';
 import { POSITIONAL_ALL, POSITIONAL_MATCHED, type Filter, type JsonObject, type JsonValue, type Path, type PushOperation, type Sort, type Update, type UpdateOperation } from './tree.js';
 import { cloneValue, compareValues, field, isObject, sameJson, valuesEqual } from './values.js';
@@ -11,7 +12,8 @@ import { cloneValue, compareValues, field, isObject, sameJson, valuesEqual } fro
  *
  * Not as in MongoDB: arithmetic is in doubles (no int32/int64 overflow rules, as JSON has no
  * integer types), and a result past the finite doubles, which MongoDB would store as a BSON
- * Infinity, throws UnstorableNumber (JSON cannot hold it); `$push`'s `$sort` is stable;
+ * Infinity, throws UnstorableNumber (JSON cannot hold it); an index past an array's end pads it
+ * with at most `maxArrayPadding` nulls (MongoDB: 1,500,000); `$push`'s `$sort` is stable;
  * `$currentDate` writes an ISO-8601 string.
  */
 export interface UpdateOutcome {
@@ -123,6 +125,9 @@ function setChild(container: Container, component: string, value: JsonValue): vo
   if (Array.isArray(container)) {
     if (!DIGITS.test(component)) fail(`Cannot create field '${component}' in an array`);
     const index = Number(component);
+    if (index - container.length > QUERY_LIMITS.maxArrayPadding) {
+      fail(`can't backfill more than ${QUERY_LIMITS.maxArrayPadding} elements: index ${component} of an array of ${container.length}`);
+    }
     while (container.length < index) container.push(null);
     container[index] = value;
     return;

@@ -120,5 +120,22 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const afterwards = (await everything('many')) as { n: number }[];
       assert.deepEqual(afterwards.map((d) => d.n), [...Array.from({ length: 499 }, (_, i) => (i + 1) * 10), 1e308]);
     });
+
+    test('an array index far past the end is refused, not padded until the process dies', async () => {
+      const created = await call('POST', '/meshes/arrays', { list: [1], deep: [{ a: 1 }] });
+      const id = created.body._id as string;
+      const filter = { _id: id };
+      for (const update of [{ $set: { 'list.99999999999': 1 } }, { $inc: { 'list.10002': 1 } }, { $set: { 'deep.5000000.a': 1 } }, { $push: { 'list.1e21': 1 } }]) {
+        assert.equal(reason(await call('PATCH', '/meshes/arrays', { filter, update })), INVALID, JSON.stringify(update));
+      }
+      assert.deepEqual((await call('GET', `/meshes/arrays/${id}`)).body, created.body);
+      // Up to 10,000 nulls of padding, as an app that writes `list.3` needs.
+      const padded = await call('PATCH', '/meshes/arrays', { filter, update: { $set: { 'list.3': 4, 'deep.10001.a': 2 } } });
+      assert.equal(padded.status, 200, reason(padded));
+      const document = (await call('GET', `/meshes/arrays/${id}`)).body;
+      assert.deepEqual(document.list, [1, null, null, 4]);
+      assert.equal(document.deep.length, 10002);
+      assert.deepEqual(document.deep[10001], { a: 2 });
+    });
   });
 }
