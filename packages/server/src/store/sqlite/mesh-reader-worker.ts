@@ -26,7 +26,7 @@ parentPort!.on('message', (message: { id: number; request: SearchRequest } | 'st
   try {
     parentPort!.postMessage({ id: message.id, answer: search(statements, message.request) });
   } catch (error) {
-    const e = error as { name?: string; message?: string; code?: string; document?: string };
-    parentPort!.postMessage({ id: message.id, error: { name: e.name, message: e.message ?? String(error), code: e.code } });
+    const e = error as { name?: string; message?: string; code?: string; document?: string; detail?: string };
+    parentPort!.postMessage({ id: message.id, error: { name: e.name, message: e.message ?? String(error), code: e.code, document: e.document, detail: e.detail } });
   }
 });
