@@ -103,8 +103,7 @@ function checkTokens(kind: QueryDocumentKind, text: string): Token[] {
     const previous = tokens[i - 1]?.type.label;
     if (token.type.keyword !== undefined && !ALLOWED_TOKENS.has(label)) {
       // A reserved word is fine as an object key: `{ function: 1 }`.
-      const isKey = (previous === '{' || previous === ',') && tokens[i + 1]?.type.label === ':';
-      if (!isKey) throw new QueryError(kind, `"${label}" is not allowed`);
+      if (!isObjectKey(tokens, i)) throw new QueryError(kind, `"${label}" is not allowed`);
       continue;
     }
     if (!ALLOWED_TOKENS.has(label)) throw new QueryError(kind, `"${label}" is not allowed`);
@@ -115,7 +114,9 @@ function checkTokens(kind: QueryDocumentKind, text: string): Token[] {
       throw new QueryError(kind, 'a regular expression this engine cannot read');
     }
     if (label === '{' && previous === ')') throw new QueryError(kind, 'a function body is not allowed');
-    if (previous === 'new' && label !== 'name') throw new QueryError(kind, '"new" of something other than a constructor name');
+    if (label === 'new' && tokens[i + 1]?.type.label !== 'name' && !isObjectKey(tokens, i)) {
+      throw new QueryError(kind, '"new" of something other than a constructor name');
+    }
     if (OPENERS.has(label)) {
       depth += 1;
       if (depth > QUERY_LIMITS.maxDepth * 2) throw new QueryError(kind, `nested deeper than ${QUERY_LIMITS.maxDepth}`);
@@ -126,6 +127,11 @@ function checkTokens(kind: QueryDocumentKind, text: string): Token[] {
   }
   if (depth !== 0) throw new QueryError(kind, 'unbalanced brackets');
   return tokens;
+}
+
+function isObjectKey(tokens: readonly Token[], i: number): boolean {
+  const previous = tokens[i - 1]?.type.label;
+  return (previous === '{' || previous === ',') && tokens[i + 1]?.type.label === ':';
 }
 
 const LINE_SEPARATORS = /[\u2028\u2029]/g;

@@ -52,6 +52,8 @@ describe('the documentation examples parse', () => {
     assert.deepEqual(parseFilter('{ a: /^a\\/b/ }'), { kind: 'field', path: ['a'], test: { op: 'regex', regex: { source: '^a\\/b', options: '', literalPrefix: 'a/b' } } });
     assert.deepEqual(parseFilter('{ a: { $in: [/x/s, "y"] } }'), parseFilter('{ a: { $in: [RegExp("x", "s"), "y"] } }'));
     assert.match(JSON.stringify(parseFilter('{ a: { $in: [/x/s, "y"] } }')), /"options":"s"/);
+    // Keywords, old and new, are still fine as keys.
+    assert.deepEqual(parseFilter('{ new: 1, class: 2, async: 3, await: 4, get: 5, of: { $gt: 6 } }'), parseFilter({ new: 1, class: 2, async: 3, await: 4, get: 5, of: { $gt: 6 } }));
   });
   test('nothing given means no filter: absent, null, blank, "undefined" and "null" (what the SDK sends)', () => {
     for (const input of [undefined, null, '', '   ', 'undefined', 'null']) {
