@@ -157,6 +157,8 @@ export const reasons = {
   mesh_id_unchangeable: { status: 400, reason: 'Mesh id cannot be changed.' },
   mesh_number_invalid: { status: 400, reason: 'Mesh data can only hold finite numbers.' },
   mesh_data_too_deep: { status: 400, reason: 'Mesh data cannot be nested more than 100 levels deep.' },
+  // PATCH whose $inc or $mul would leave the finite doubles: JSON would store the number as null.
+  update_number_overflow: { status: 400, reason: 'Update would make a number too large to store.' },
 
   // --- token endpoint (RFC 6749 §5.2 codes)
   parameter_missing: { status: 400, reason: 'A required parameter is missing.', oauthError: 'invalid_request' },
