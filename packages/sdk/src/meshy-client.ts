@@ -6,7 +6,7 @@ import { newSessionId, recordFromTokens, type SessionRecord } from './session-re
 import { SessionSlot } from './session-slot.js';
 import { defaultStorage, type StorageAdapter } from './storage.js';
 import { ANONYMOUS_PASSWORD, passwordGrant, refreshGrant } from './token-requests.js';
-import type { RegisterUser, TokenResponse, User, UserExists, UserVerificationHash } from './types.js';
+import type { RegisterUser, ResetPassword, TokenResponse, User, UserExists, UserVerificationCheck, UserVerificationHash } from './types.js';
 
 export const DEFAULT_BASE_URL = 'http://127.0.0.1:8080';
 
@@ -107,6 +107,35 @@ export class MeshyClient {
   /** GET /{account}/users/{username}/exists. */
   checkUserExist(username: string): Promise<UserExists> {
     return send<UserExists>(this.transport, { method: 'GET', path: `users/${encodeURIComponent(username)}/exists` });
+  }
+
+  /**
+   * POST /{account}/users/forgotpassword (users/password_recovery.rst): starts a reset. The code
+   * goes to the user's e-mail or phone (`hint` says where, masked), or with question recovery
+   * `hint` is the question `attempt` picks (default 1).
+   */
+  forgotPassword(username: string, attempt?: number): Promise<UserVerificationHash> {
+    return send<UserVerificationHash>(this.transport, { method: 'POST', path: 'users/forgotpassword', json: { username, attempt } });
+  }
+
+  /** POST /{account}/users/checkhash: whether the request and its code (or answer) are valid, without spending it. */
+  async checkHash(request: UserVerificationCheck): Promise<boolean> {
+    return (await send<boolean>(this.transport, { method: 'POST', path: 'users/checkhash', json: request })) === true;
+  }
+
+  /** POST /{account}/users/resetpassword: 204. Every login of the user ends; log in with the new password. */
+  async resetPassword(request: ResetPassword): Promise<void> {
+    await send<void>(this.transport, { method: 'POST', path: 'users/resetpassword', json: request });
+  }
+
+  /** POST /{account}/users/verify (users/creating_users.rst): 204; the registered user may now log in. */
+  async verify(request: UserVerificationCheck): Promise<void> {
+    await send<void>(this.transport, { method: 'POST', path: 'users/verify', json: request });
+  }
+
+  /** The name MeshyDB's published SDK gives `verify`. */
+  verifyUser(request: UserVerificationCheck): Promise<void> {
+    return this.verify(request);
   }
 
   private async connect(tokens: TokenResponse): Promise<MeshyConnection> {

@@ -1,4 +1,4 @@
-import { authorizedCall } from './authorized-call.js';
+import { authorizedCall, type AuthorizedCall } from './authorized-call.js';
 import { currentUserFrom } from './claims.js';
 import { clearCurrentConnection } from './current-connection.js';
 import { sessionEndedError } from './errors.js';
@@ -19,16 +19,17 @@ export class MeshyConnection {
   private readonly session: Session;
   private readonly transport: Transport;
   private readonly publicKey: string;
+  private readonly call: AuthorizedCall;
 
   /** @internal Made by MeshyClient's login methods. */
   constructor(deps: Omit<SessionDeps, 'onEnded'>, record: SessionRecord) {
     this.transport = deps.transport;
     this.publicKey = deps.publicKey;
     this.session = new Session({ ...deps, onEnded: () => clearCurrentConnection(this) }, record);
-    const call = authorizedCall(this.session, this.transport);
-    this.usersService = new UsersService(call);
-    this.rolesService = new RolesService(call);
-    this.meshesService = new MeshesService(call);
+    this.call = authorizedCall(this.session, this.transport);
+    this.usersService = new UsersService(this.call);
+    this.rolesService = new RolesService(this.call);
+    this.meshesService = new MeshesService(this.call);
   }
 
   /** The same service as `meshesService`: the docs' NodeJS tabs write both. */
@@ -40,6 +41,14 @@ export class MeshyConnection {
   get currentUser(): CurrentUser | null {
     const record = this.session.snapshot();
     return record ? currentUserFrom(record.accessToken) : null;
+  }
+
+  /**
+   * POST /{account}/users/me/password (users/updating_self.rst, "Changing Password"): 204. Every
+   * other login of the user ends; this connection keeps working.
+   */
+  async updatePassword(previousPassword: string, newPassword: string): Promise<void> {
+    await this.call<void>({ method: 'POST', path: 'users/me/password', json: { previousPassword, newPassword } });
   }
 
   /**

@@ -65,6 +65,34 @@ export interface UserVerificationHash {
   hint: string;
 }
 
+/**
+ * A request carried back with its proof (users/password_recovery.rst, creating_users.rst "Check
+ * Hash" and "Verify"): what forgotPassword or registerUser answered, plus the code sent by e-mail
+ * or text, or the answer to the security question. `expires` may be the string as received or a
+ * Date (MeshyDB's SDK parses it); it is sent as ISO 8601 either way. `attempt` defaults to 1.
+ */
+export interface UserVerificationCheck {
+  username: string;
+  attempt?: number;
+  hash: string;
+  expires: string | Date;
+  hint?: string;
+  verificationCode: string;
+}
+
+/** POST /{account}/users/resetpassword: the check and the new password. */
+export interface ResetPassword extends UserVerificationCheck {
+  newPassword: string;
+}
+
+/** PUT /{account}/users/me: the caller's own personal information (replaced whole). */
+export interface SelfUpdate {
+  firstName?: string | null;
+  lastName?: string | null;
+  phoneNumber?: string | null;
+  emailAddress?: string | null;
+}
+
 /** GET /{account}/users/{username}/exists. */
 export interface UserExists {
   exists: boolean;

@@ -26,6 +26,8 @@ import { discoveryRoutes } from './modules/oauth/discovery-routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { userRoutes } from './modules/users/routes.js';
 import { userAdminRoutes } from './modules/users/admin-routes.js';
+import { RecoveryLimits } from './modules/recovery/attempt-limits.js';
+import { recoveryRoutes } from './modules/recovery/routes.js';
 import { GrantsCache } from './modules/roles/grants-cache.js';
 import { SignedInUserCache } from './modules/users/signed-in-user-cache.js';
 import { forgettingStore } from './modules/users/user-cache-invalidation.js';
@@ -43,6 +45,8 @@ export interface AppDeps {
   limits?: LimitStore;
   /** Where logs go; tests pass a stream to read them. */
   logStream?: NodeJS.WritableStream;
+  /** Called when a request has written a message to the outbox (the delivery loop's nudge). */
+  nudgeDelivery?: () => void;
 }
 
 /** Builds the HTTP application. It never listens: server.ts does, and tests call inject or listen(0). */
@@ -138,7 +142,9 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
       // CORS preflight for every route of the account; the hook above has set the headers.
       scope.options('/*', { config: { access: access.public } }, async (_request, reply) => reply.code(204).send());
       await scope.register(connectRoutes, { oauth });
-      await scope.register(userRoutes, { users: store.users, clock, verificationSecret: deps.secret });
+      const nudge = deps.nudgeDelivery ?? (() => {});
+      await scope.register(userRoutes, { users: store.users, clock, secret: deps.secret, nudge, loginThrottle: oauth.loginThrottle });
+      await scope.register(recoveryRoutes, { users: store.users, outbox: store.outbox, limits: new RecoveryLimits(limits), clock, secret: deps.secret, nudge });
       await scope.register(userAdminRoutes, { users: store.users, roles: store.roles, grants, clock });
       await scope.register(discoveryRoutes, { oauth });
       await scope.register(roleRoutes, {

@@ -7,6 +7,7 @@ import { keysCommand } from './cli/key-commands.js';
 import { roleCommand } from './cli/role-commands.js';
 import { UsageError } from './cli/usage.js';
 import { userCommand } from './cli/user-commands.js';
+import { outboxCommand } from './cli/outbox-commands.js';
 import { ConfigError, loadConfig, settings, settingsHelp, storeSettingKeys, type Config } from './config.js';
 import { serve } from './serve.js';
 import { DEMO_ACCOUNT } from './server.js';
@@ -25,6 +26,8 @@ Commands:
                    [--login-lock-failures N] [--login-lock-seconds S] [--login-ip-free-failures N]
                    [--login-ip-lock-failures N] [--default-permissions PERMISSIBLE:FLAGS,...|none]
                    [--scan-budget N]  documents one mesh query may examine without an index (0: none)
+  account set NAME --mail-template verify|reset [--subject TEXT] [--text TEXT | --text-file FILE] [--sms TEXT]
+                   [--default-template]   the account's wording of codes; {code} {username} {expires} {account}
   client create ACCOUNT               add a client (public key) to an account
   client list ACCOUNT
   client set PUBLICKEY [--access-token-lifetime S] [--refresh-absolute-lifetime S]
@@ -39,9 +42,13 @@ Commands:
   user activate|deactivate ACCOUNT USERNAME
   index create ACCOUNT MESH PATH [PATH...] [--unique] [--name NAME]
                                       an index on dotted paths of a mesh's documents, e.g. index create shop person lastName age
+  index create ACCOUNT MESH --containment [--name NAME]
+                                      PostgreSQL only: one GIN index serving equality on any path of the mesh
   index list ACCOUNT [MESH]
   index drop ACCOUNT NAME
   keys list | keys rotate [--alg EdDSA|ES256|RS256]
+  outbox list ACCOUNT                 the latest e-mails and text messages of the account, and their state
+  outbox show ID                      one message, its text included until it is delivered
 
 Every command takes --json for machine-readable output and the store settings:
 ${settingsHelp(storeSettingKeys)}
@@ -64,6 +71,7 @@ const commandOptions = {
   'default-permissions': { type: 'string' },
   'scan-budget': { type: 'string' },
   unique: { type: 'boolean' },
+  containment: { type: 'boolean' },
   name: { type: 'string' },
   description: { type: 'string' },
   permission: { type: 'string', multiple: true },
@@ -74,6 +82,12 @@ const commandOptions = {
   'refresh-absolute-lifetime': { type: 'string' },
   'refresh-sliding-lifetime': { type: 'string' },
   'reuse-grace': { type: 'string' },
+  'mail-template': { type: 'string' },
+  subject: { type: 'string' },
+  text: { type: 'string' },
+  'text-file': { type: 'string' },
+  sms: { type: 'string' },
+  'default-template': { type: 'boolean' },
   ...Object.fromEntries(settings.map((s) => [s.flag.slice(2), { type: 'string' }])),
 } as const;
 
@@ -101,6 +115,7 @@ async function main(argv: string[]): Promise<number> {
     else if (command === 'client') await clientCommand(store, action, rest, values);
     else if (command === 'role') await roleCommand(store, action, rest, values);
     else if (command === 'user') await userCommand(store, action, rest, values);
+    else if (command === 'outbox') await outboxCommand(store, action, rest, values);
     else if (command === 'index') await indexCommand(store, action, rest, values);
     else if (command === 'keys') await keysCommand(store, action, values.alg, json);
     else throw new UsageError(`unknown command "${command}"; run openmeshy --help`);

@@ -20,6 +20,13 @@ export interface Config {
   maxConnections: number;
   requestTimeoutSeconds: number;
   workers: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  smsWebhookUrl: string | undefined;
+  smsWebhookSecret: string | undefined;
+  outboxPollMs: number;
+  meshReaders: number;
+  meshSearchTimeoutMs: number;
 }
 
 interface Setting<K extends keyof Config> {
@@ -86,7 +93,33 @@ export const settings: Setting<keyof Config>[] = [
       return int('workers', 1, 64)(raw);
     } },
   { key: 'requestTimeoutSeconds', flag: '--request-timeout', env: 'OPENMESHY_REQUEST_TIMEOUT', default: '30', description: 'Seconds a client has to send a whole request (headers and body); slower ones get 408 and are disconnected.', parse: int('request timeout', 1, 3600) },
+  { key: 'smtpUrl', flag: '--smtp-url', env: 'SMTP_URL', default: undefined, description: 'smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 to send verification and reset codes by e-mail; without it they wait in the outbox (openmeshy outbox list).', parse: (raw) => {
+      if (!/^smtps?:\/\/[^/]/.test(raw)) throw new ConfigError(`SMTP_URL must start with smtp:// or smtps://, got "${redactUrl(raw)}"`);
+      return raw;
+    } },
+  { key: 'mailFrom', flag: '--mail-from', env: 'OPENMESHY_MAIL_FROM', default: 'OpenMeshy <no-reply@localhost>', description: 'The From of the e-mails, e.g. "Shop <no-reply@shop.example>".', parse: (raw) => {
+      if (!raw.includes('@') || /[\r\n]/.test(raw)) throw new ConfigError(`mail from must be an address, got "${raw}"`);
+      return raw;
+    } },
+  { key: 'smsWebhookUrl', flag: '--sms-webhook-url', env: 'OPENMESHY_SMS_WEBHOOK_URL', default: undefined, description: 'http(s) URL that text messages are POSTed to as JSON {to, body, account}, signed (README: "Text messages"); without it they wait in the outbox.', parse: (raw) => {
+      let url: URL;
+      try {
+        url = new URL(raw);
+      } catch {
+        throw new ConfigError(`SMS webhook URL must be an absolute http(s) URL, got "${redactUrl(raw)}"`);
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`SMS webhook URL must be http(s), got "${redactUrl(raw)}"`);
+      return raw;
+    } },
+  { key: 'smsWebhookSecret', flag: '--sms-webhook-secret', env: 'OPENMESHY_SMS_WEBHOOK_SECRET', default: undefined, description: 'The HMAC key of the webhook\'s X-OpenMeshy-Signature (at least 16 characters); required with the webhook URL.', parse: (raw) => {
+      if (raw.length < 16) throw new ConfigError('SMS webhook secret must be at least 16 characters');
+      return raw;
+    } },
+  { key: 'outboxPollMs', flag: '--outbox-poll', env: 'OPENMESHY_OUTBOX_POLL_MS', default: '1000', description: 'Milliseconds between looks at the outbox for messages due (a new message is sent at once anyway).', parse: int('outbox poll', 10, 600_000) },
   { key: 'maxConnections', flag: '--max-connections', env: 'OPENMESHY_MAX_CONNECTIONS', default: '10000', description: 'Most simultaneous TCP connections; more are refused at once.', parse: int('max connections', 1, 1_000_000) },
+  // The stores' own fallbacks (mesh-reader-pool.ts, postgres/meshes.ts) are these same numbers.
+  { key: 'meshReaders', flag: '--mesh-readers', env: 'OPENMESHY_MESH_READERS', default: '2', description: 'SQLite: threads (each with its own connection) that run mesh searches off the event loop, per server process; more searches wait in line.', parse: int('mesh readers', 1, 64) },
+  { key: 'meshSearchTimeoutMs', flag: '--mesh-search-timeout', env: 'OPENMESHY_MESH_SEARCH_TIMEOUT', default: '5000', description: 'PostgreSQL: milliseconds one mesh search (or the reads of a PATCH or DELETE by filter) may run before it is cancelled (answered 429 with code database_timeout).', parse: int('mesh search timeout', 1, 3_600_000) },
 ];
 
 /**
@@ -102,6 +135,9 @@ export function checkServeConfig(config: Config): void {
     throw new ConfigError(
       'OPENMESHY_PUBLIC_URL (or --public-url) must be set with DATABASE_URL: it is the token issuer, which every instance on one database must share; set the URL clients reach them at (e.g. https://api.example.com)',
     );
+  }
+  if (config.smsWebhookUrl !== undefined && config.smsWebhookSecret === undefined) {
+    throw new ConfigError('OPENMESHY_SMS_WEBHOOK_SECRET (or --sms-webhook-secret) must be set with OPENMESHY_SMS_WEBHOOK_URL: the receiver checks the signature made with it');
   }
 }
 

@@ -107,6 +107,27 @@ export const reasons = {
   security_question_text_required: { status: 400, reason: 'Question text is required.' },
   security_answer_required: { status: 400, reason: 'Answer is required.' },
 
+  // --- self-service (users/updating_self.rst)
+  password_change_anonymous: { status: 400, reason: 'Anonymous user cannot change password.' },
+  previous_password_required: { status: 400, reason: 'Previous password is required.' },
+  previous_password_mismatch: { status: 400, reason: 'Previous password does not match existing password.' },
+
+  // --- recovery and verification (users/password_recovery.rst, users/creating_users.rst)
+  recovery_anonymous: { status: 400, reason: 'Anonymous user cannot recover password.' },
+  // "User was not found." is forgotpassword's own sentence, unlike the administration routes'.
+  recovery_user_not_found: { status: 404, reason: 'User was not found.' },
+  // Ours: an account whose recovery is "none" has no way to prove a request.
+  recovery_not_configured: { status: 400, reason: 'Password recovery is not configured.' },
+  recovery_throttled_username: { status: 429, reason: LIMIT_SENTENCE },
+  recovery_throttled_ip: { status: 429, reason: LIMIT_SENTENCE },
+  hash_required: { status: 400, reason: 'Hash is required.' },
+  expires_required: { status: 400, reason: 'Expires is required.' },
+  verification_code_required: { status: 400, reason: 'Verification code is required.' },
+  hash_expired: { status: 400, reason: 'Hash is expired.' },
+  hash_invalid: { status: 400, reason: 'Request hash is invalid.' },
+  reset_anonymous: { status: 400, reason: 'Anonymous user cannot be reset.' },
+  verify_anonymous: { status: 400, reason: 'Anonymous user cannot be verified.' },
+  user_already_verified: { status: 400, reason: 'User has already been verified.' },
   // --- meshes (data/*.rst; "insufficent" is the docs' spelling)
   mesh_name_invalid: { status: 400, reason: 'Mesh name is invalid and must be alpha characters only.' },
   mesh_property_invalid: { status: 400, reason: "Mesh property cannot begin with '$' or contain '.'." },
@@ -136,6 +157,8 @@ export const reasons = {
   mesh_id_unchangeable: { status: 400, reason: 'Mesh id cannot be changed.' },
   mesh_number_invalid: { status: 400, reason: 'Mesh data can only hold finite numbers.' },
   mesh_data_too_deep: { status: 400, reason: 'Mesh data cannot be nested more than 100 levels deep.' },
+  // PATCH whose $inc or $mul would leave the finite doubles: JSON would store the number as null.
+  update_number_overflow: { status: 400, reason: 'Update would make a number too large to store.' },
 
   // --- token endpoint (RFC 6749 §5.2 codes)
   parameter_missing: { status: 400, reason: 'A required parameter is missing.', oauthError: 'invalid_request' },
@@ -146,6 +169,8 @@ export const reasons = {
   username_invalid: { status: 400, reason: 'Username is invalid.', oauthError: 'invalid_grant' },
   password_invalid: { status: 400, reason: 'Password is invalid.', oauthError: 'invalid_grant' },
   user_inactive: { status: 400, reason: 'User is no longer active.', oauthError: 'invalid_grant' },
+  // Ours (the docs: "The user must be verified to login if the verification method is email or phone number.").
+  user_unverified: { status: 400, reason: 'User must be verified before logging in.', oauthError: 'invalid_grant' },
   refresh_token_unknown: { status: 400, reason: 'Token is invalid.', oauthError: 'invalid_grant' },
   refresh_token_malformed: { status: 400, reason: 'Token is invalid.', oauthError: 'invalid_grant' },
   refresh_token_revoked: { status: 400, reason: 'Token is invalid.', oauthError: 'invalid_grant' },

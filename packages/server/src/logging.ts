@@ -1,5 +1,18 @@
 /** Fields that carry a password or a token wherever they appear in a log call. */
-const secretFields = ['password', 'newPassword', 'refresh_token', 'access_token', 'token', 'client_secret'];
+const secretFields = [
+  'password',
+  'newPassword',
+  'previousPassword',
+  'refresh_token',
+  'access_token',
+  'token',
+  'client_secret',
+  // Recovery and verification: the code, the answer, the request's MAC.
+  'verificationCode',
+  'hash',
+  'answer',
+  'securityQuestions',
+];
 /** Objects a log call might carry them in: a request body, params or query, a user, an error. */
 const secretHolders = ['body', 'params', 'query', 'user', 'err'];
 

@@ -9,6 +9,8 @@ import type { LimitStore } from './limits/limit-store.js';
 import { MemoryLimitStore } from './limits/memory-limit-store.js';
 import { RedisLimitStore } from './limits/redis-limit-store.js';
 import { openStore } from './store/open-store.js';
+import { configuredTransports, deliveryStatus } from './modules/outbox/configured.js';
+import { DeliveryLoop } from './modules/outbox/delivery-loop.js';
 import type { Store } from './store/store.js';
 
 export const DEMO_ACCOUNT = 'demo';
@@ -43,9 +45,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     limits = config.redisUrl ? await RedisLimitStore.open(config.redisUrl) : new MemoryLimitStore();
     const keys = await KeyRing.open(store.signingKeys, clock, FIRST_KEY_ALG);
     if (options.createDemoAccount) await ensureDemoAccount(store, clock);
-    const app = buildApp(config, { store, keys, secret, clock, limits, logStream: options.logStream });
+    const transports = configuredTransports(config, store.accounts, clock);
+    let delivery: DeliveryLoop | undefined;
+    const app = buildApp(config, { store, keys, secret, clock, limits, logStream: options.logStream, nudgeDelivery: () => delivery?.nudge() });
+    // The outbox's background task: started with the server, stopped after its last request.
+    delivery = new DeliveryLoop({ outbox: store.outbox, transports, clock, log: app.log.child({ task: 'outbox' }), pollMs: config.outboxPollMs });
     app.server.maxConnections = config.maxConnections;
     await app.listen({ port: config.port, host: config.host });
+    app.log.info({ channels: delivery.channels }, deliveryStatus(transports));
+    delivery.start();
     let closing: Promise<void> | undefined;
     return {
       app,
@@ -54,6 +62,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       close: () =>
         (closing ??= (async () => {
           await app.close();
+          await delivery.stop();
           await limits?.close();
           await store.close();
         })()),

@@ -1,5 +1,5 @@
 import type { AuthorizedCall } from '../authorized-call.js';
-import type { NewUser, PagedResult, SecurityQuestionUpdate, User, UserSearch, UserUpdate } from '../types.js';
+import type { NewUser, PagedResult, SecurityQuestionUpdate, SelfUpdate, User, UserSearch, UserUpdate } from '../types.js';
 import { idSegment, queryFrom, withQuery } from './request-path.js';
 
 /**
@@ -12,6 +12,16 @@ export class UsersService {
   /** GET /{account}/users/me (users/retrieving_self.rst). */
   getSelf(): Promise<User> {
     return this.call<User>({ method: 'GET', path: 'users/me' });
+  }
+
+  /** PUT /{account}/users/me (users/updating_self.rst, "My Personal Information"): the user as it is now. No permission needed. */
+  async updateSelf(user: SelfUpdate): Promise<User> {
+    return this.call<User>({ method: 'PUT', path: 'users/me', json: user });
+  }
+
+  /** POST /{account}/users/me/questions ("My Security Questions"): replaces the caller's security questions; 204. */
+  async updateSecurityQuestion(questionUpdate: SecurityQuestionUpdate): Promise<void> {
+    await this.call<void>({ method: 'POST', path: 'users/me/questions', json: questionUpdate });
   }
 
   /** POST /{account}/users (users/creating_users.rst, "New User"): 201 with the user. */

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import type { MessagePurpose, MessageTemplate, MessageTemplates } from '../modules/outbox/templates.js';
 import { AccountNameError, createAccount, newClient } from '../modules/accounts/accounts.js';
 import type { Account, AccountSettings, Client, ClientSettings, LoginThrottleSettings, RecoveryMethod } from '../modules/accounts/types.js';
 import type { Store } from '../store/store.js';
@@ -22,6 +24,7 @@ export async function accountCommand(store: Store, action: string | undefined, a
   } else if (action === 'set') {
     const account = await findAccount(store, args[0]);
     const settings = applyAccountOptions(account.settings, options);
+    if (options['mail-template'] !== undefined) settings.messageTemplates = applyTemplateOptions(settings.messageTemplates, options);
     const defaults = options['default-permissions'];
     if (typeof defaults === 'string') {
       settings.defaultPermissions = await checkGrants('--default-permissions', parseGrantsOption('--default-permissions', defaults));
@@ -138,4 +141,30 @@ function parseOrigins(raw: string): string[] {
     if (!url || url.origin !== origin) throw new UsageError(`--cors-origins: "${origin}" is not an origin like https://app.example.com`);
   }
   return origins;
+}
+
+const purposes: MessagePurpose[] = ['verify', 'reset'];
+const MAX_TEMPLATE = 16 * 1024;
+
+/** --mail-template verify|reset with --subject, --text or --text-file, --sms; --default-template drops the account's own. */
+function applyTemplateOptions(current: MessageTemplates | undefined, options: Options): MessageTemplates {
+  const purpose = options['mail-template'];
+  if (typeof purpose !== 'string' || !purposes.includes(purpose as MessagePurpose)) throw new UsageError(`--mail-template must be one of ${purposes.join(', ')}`);
+  const next: MessageTemplates = { ...current };
+  if (options['default-template'] === true) {
+    delete next[purpose as MessagePurpose];
+    return next;
+  }
+  const str = (name: string) => (typeof options[name] === 'string' ? (options[name] as string) : undefined);
+  if (str('text') !== undefined && str('text-file') !== undefined) throw new UsageError('--text and --text-file: one or the other');
+  const file = str('text-file');
+  const parts: Partial<MessageTemplate> = { subject: str('subject'), text: file !== undefined ? fs.readFileSync(file, 'utf8') : str('text'), sms: str('sms') };
+  const given = Object.fromEntries(Object.entries(parts).filter(([, v]) => v !== undefined)) as Partial<MessageTemplate>;
+  if (Object.keys(given).length === 0) throw new UsageError('--mail-template needs --subject, --text, --text-file or --sms (or --default-template)');
+  for (const [name, value] of Object.entries(given)) {
+    if (value!.length > MAX_TEMPLATE) throw new UsageError(`--${name} must be at most ${MAX_TEMPLATE} characters`);
+    if (name !== 'text' && /[\r\n]/.test(value!)) throw new UsageError(`--${name} must be one line`);
+  }
+  next[purpose as MessagePurpose] = { ...next[purpose as MessagePurpose], ...given };
+  return next;
 }

@@ -9,7 +9,7 @@ import type { Store } from '../store/store.js';
 import { findAccount } from './account-commands.js';
 import { output, UsageError, type Options } from './usage.js';
 
-const usage = 'usage: openmeshy index create ACCOUNT MESH PATH [PATH...] [--unique] [--name NAME] | list ACCOUNT [MESH] | drop ACCOUNT NAME';
+const usage = 'usage: openmeshy index create ACCOUNT MESH PATH [PATH...] [--unique] [--name NAME] | create ACCOUNT MESH --containment [--name NAME] | list ACCOUNT [MESH] | drop ACCOUNT NAME';
 
 const INDEX_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 
@@ -20,7 +20,16 @@ const INDEX_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
  */
 export async function indexCommand(store: Store, action: string | undefined, args: string[], options: Options): Promise<void> {
   const json = options.json === true;
-  if (action === 'create' && args.length >= 3) {
+  if (action === 'create' && options.containment === true && args.length === 2) {
+    if (store.kind !== 'postgres') {
+      throw new UsageError('--containment builds a PostgreSQL GIN index: it is PostgreSQL-only (this store is SQLite); index the paths a filter uses instead');
+    }
+    if (options.unique === true) throw new UsageError('a containment index cannot be --unique');
+    const account = await findAccount(store, args[0]);
+    const index = newContainmentIndex(args[1]!, options);
+    await createIndex(store, account, index);
+    output(json, indexJson(account, index), `index ${index.name} created on ${index.mesh} (containment, GIN)`);
+  } else if (action === 'create' && options.containment !== true && args.length >= 3) {
     const account = await findAccount(store, args[0]);
     const index = newIndex(args[1]!, args.slice(2), options);
     await createIndex(store, account, index);
@@ -29,7 +38,7 @@ export async function indexCommand(store: Store, action: string | undefined, arg
   } else if (action === 'list' && (args.length === 1 || args.length === 2)) {
     const account = await findAccount(store, args[0]);
     const indexes = await store.meshes.listIndexes(account.id, args[1] === undefined ? undefined : mesh(args[1]));
-    const line = (i: MeshIndex) => `${i.name}  ${i.mesh}  ${i.paths.join(',')}${i.unique ? '  unique' : ''}`;
+    const line = (i: MeshIndex) => `${i.name}  ${i.mesh}  ${i.containment ? '(containment, GIN)' : i.paths.join(',')}${i.unique ? '  unique' : ''}`;
     output(json, indexes.map((index) => indexJson(account, index)), indexes.map(line).join('\n') || '(no indexes)');
   } else if (action === 'drop' && args.length === 2) {
     const account = await findAccount(store, args[0]);
@@ -64,11 +73,22 @@ function newIndex(rawMesh: string, rawPaths: string[], options: Options): MeshIn
   const meshName = mesh(rawMesh);
   const paths = rawPaths.map(checkedPath);
   if (new Set(paths).size !== paths.length) throw new UsageError('a path is named twice');
-  const name = typeof options.name === 'string' ? options.name : [meshName, ...paths].join('_').replace(/[^A-Za-z0-9_]/g, '_');
+  const name = indexName(options, [meshName, ...paths].join('_').replace(/[^A-Za-z0-9_]/g, '_'));
+  return { name, mesh: meshName, paths, unique: options.unique === true, createdAt: Date.now() };
+}
+
+/** One GIN index over the mesh's documents: equality on any path, without naming the paths. */
+function newContainmentIndex(rawMesh: string, options: Options): MeshIndex {
+  const meshName = mesh(rawMesh);
+  return { name: indexName(options, `${meshName}_containment`), mesh: meshName, paths: [], unique: false, containment: true, createdAt: Date.now() };
+}
+
+function indexName(options: Options, fallback: string): string {
+  const name = typeof options.name === 'string' ? options.name : fallback;
   if (!INDEX_NAME.test(name)) {
     throw new UsageError(`index name "${name}": use a letter then up to 62 letters, digits or _${typeof options.name === 'string' ? '' : ' (give one with --name)'}`);
   }
-  return { name, mesh: meshName, paths, unique: options.unique === true, createdAt: Date.now() };
+  return name;
 }
 
 async function createIndex(store: Store, account: Account, index: MeshIndex): Promise<void> {
@@ -84,5 +104,13 @@ async function createIndex(store: Store, account: Account, index: MeshIndex): Pr
 }
 
 function indexJson(account: Account, index: MeshIndex) {
-  return { accountName: account.name, name: index.name, mesh: index.mesh, paths: index.paths, unique: index.unique, createdAt: new Date(index.createdAt).toISOString() };
+  return {
+    accountName: account.name,
+    name: index.name,
+    mesh: index.mesh,
+    paths: index.paths,
+    unique: index.unique,
+    ...(index.containment ? { containment: true } : {}),
+    createdAt: new Date(index.createdAt).toISOString(),
+  };
 }

@@ -24,6 +24,7 @@ export function authenticate(deps: { oauth: OAuthDeps; users: Pick<UserStore, 'f
     const user = await deps.users.findById(request.account.id, result.claims.sub);
     if (!user || !user.isActive) throw new ApiError('unauthorized', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
     request.user = user;
+    request.sessionId = result.claims.sid;
   };
 }
 

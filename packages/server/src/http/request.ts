@@ -8,6 +8,8 @@ declare module 'fastify' {
     account: Account;
     /** The user the bearer token names, on routes whose access needs one (read it with signedInUser). */
     user: User | undefined;
+    /** The refresh family the bearer token was issued under (its `sid`), if any. */
+    sessionId: string | undefined;
   }
   interface FastifyContextConfig {
     /** Who may call the route: every route under /{account} declares it (access.ts). */

@@ -1,5 +1,6 @@
 import { matchedArrayIndex, matchesValue, matches } from './evaluate.js';
-import { QueryError } from './query-error.js';
+import { QUERY_LIMITS } from './limits.js';
+import { QueryError, UnstorableNumber } from './query-error.js';
 import { POSITIONAL_ALL, POSITIONAL_MATCHED, type Filter, type JsonObject, type JsonValue, type Path, type PushOperation, type Sort, type Update, type UpdateOperation } from './tree.js';
 import { cloneValue, compareValues, field, isObject, sameJson, valuesEqual } from './values.js';
 
@@ -10,7 +11,10 @@ import { cloneValue, compareValues, field, isObject, sameJson, valuesEqual } fro
  * positional `$` without a matched array) throws a QueryError for 'update'.
  *
  * Not as in MongoDB: arithmetic is in doubles (no int32/int64 overflow rules, as JSON has no
- * integer types); `$push`'s `$sort` is stable; `$currentDate` writes an ISO-8601 string.
+ * integer types), and a result past the finite doubles, which MongoDB would store as a BSON
+ * Infinity, throws UnstorableNumber (JSON cannot hold it); an index past an array's end pads it
+ * with at most `maxArrayPadding` nulls (MongoDB: 1,500,000); `$push`'s `$sort` is stable;
+ * `$currentDate` writes an ISO-8601 string.
  */
 export interface UpdateOutcome {
   readonly document: JsonObject;
@@ -121,6 +125,9 @@ function setChild(container: Container, component: string, value: JsonValue): vo
   if (Array.isArray(container)) {
     if (!DIGITS.test(component)) fail(`Cannot create field '${component}' in an array`);
     const index = Number(component);
+    if (index - container.length > QUERY_LIMITS.maxArrayPadding) {
+      fail(`can't backfill more than ${QUERY_LIMITS.maxArrayPadding} elements: index ${component} of an array of ${container.length}`);
+    }
     while (container.length < index) container.push(null);
     container[index] = value;
     return;
@@ -148,6 +155,12 @@ function applyLeaf(container: Container, key: string, operation: UpdateOperation
         fail(`Cannot apply ${operation.op === 'inc' ? '$inc' : '$mul'} to a value of non-numeric type: the field '${key}' is ${typeName(current)}`);
       }
       const result = operation.op === 'inc' ? (current ?? 0) + operation.by : current === undefined ? 0 : current * operation.by;
+      // Both operands are finite (stored JSON and a parsed update hold no other numbers), so only
+      // an overflow to ±Infinity can happen here; the check covers NaN all the same.
+      if (!Number.isFinite(result)) {
+        const sign = operation.op === 'inc' ? '+' : '×';
+        throw new UnstorableNumber(`${operation.op === 'inc' ? '$inc' : '$mul'} of the field '${key}' gives ${current ?? 0} ${sign} ${operation.by} = ${result}, which JSON cannot hold`);
+      }
       return setChild(container, key, Object.is(result, -0) ? 0 : result);
     }
     case 'min':

@@ -50,14 +50,14 @@ function readText(kind: QueryDocumentKind, text: string): RawValue {
   if (Buffer.byteLength(text, 'utf8') > QUERY_LIMITS.maxTextBytes) {
     throw new QueryError(kind, `longer than ${QUERY_LIMITS.maxTextBytes} bytes`);
   }
-  checkTokens(kind, text);
+  const tokens = checkTokens(kind, text);
   let value: unknown;
   try {
     // Strict mode: no comments and no method calls. It builds an AST (acorn) and evaluates only
     // literals, arrays, objects and calls of its allow-list (ObjectId, ISODate, NumberLong, ...);
     // it never runs the client's code. Functions it would keep as their source text are refused
     // by checkTokens before this.
-    value = parseShellSyntax(text, { mode: 'strict' });
+    value = parseShellSyntax(forES6Parser(text, tokens), { mode: 'strict' });
   } catch (error) {
     throw new QueryError(kind, `not MongoDB shell syntax (${(error as Error).message})`);
   }
@@ -72,14 +72,21 @@ const BEFORE_UNARY = new Set([':', ',', '[', '(', '+/-']);
 
 /**
  * A token-level allow-list in front of the parser: literals, names, calls, `new`, unary signs and
- * brackets, nothing else (no `function`, `=>`, operators, templates or comments), with brackets
- * balanced and nested no deeper than the limit allows, so the parser's recursion stays shallow.
+ * brackets, nothing else (no `function`, `=>`, operators, templates, spreads, classes or
+ * comments; no `{` after `)`, which only a function body has: getters, setters, methods), with
+ * brackets balanced and nested no deeper than the limit allows, so the parser's recursion stays
+ * shallow.
+ *
+ * Tokenized as ES2022, so that what JSON and today's shells write is read: a raw U+2028 inside a
+ * string (JSON allows it, ES2019 made JS agree), regex literals with the `s` flag and named
+ * groups. The syntax ES2022 added is operators and keywords, which the allow-list refuses as it
+ * did in ES6, and numeric separators and BigInts, which the shell parser refuses.
  */
-function checkTokens(kind: QueryDocumentKind, text: string): void {
+function checkTokens(kind: QueryDocumentKind, text: string): Token[] {
   const tokens: Token[] = [];
   try {
     for (const token of tokenizer(text, {
-      ecmaVersion: 6,
+      ecmaVersion: 2022,
       onComment: () => {
         throw new Error('comments are not allowed');
       },
@@ -96,8 +103,7 @@ function checkTokens(kind: QueryDocumentKind, text: string): void {
     const previous = tokens[i - 1]?.type.label;
     if (token.type.keyword !== undefined && !ALLOWED_TOKENS.has(label)) {
       // A reserved word is fine as an object key: `{ function: 1 }`.
-      const isKey = (previous === '{' || previous === ',') && tokens[i + 1]?.type.label === ':';
-      if (!isKey) throw new QueryError(kind, `"${label}" is not allowed`);
+      if (!isObjectKey(tokens, i)) throw new QueryError(kind, `"${label}" is not allowed`);
       continue;
     }
     if (!ALLOWED_TOKENS.has(label)) throw new QueryError(kind, `"${label}" is not allowed`);
@@ -106,6 +112,10 @@ function checkTokens(kind: QueryDocumentKind, text: string): void {
     }
     if (label === 'regexp' && (token as unknown as { value: { value: unknown } }).value.value == null) {
       throw new QueryError(kind, 'a regular expression this engine cannot read');
+    }
+    if (label === '{' && previous === ')') throw new QueryError(kind, 'a function body is not allowed');
+    if (label === 'new' && tokens[i + 1]?.type.label !== 'name' && !isObjectKey(tokens, i)) {
+      throw new QueryError(kind, '"new" of something other than a constructor name');
     }
     if (OPENERS.has(label)) {
       depth += 1;
@@ -116,6 +126,43 @@ function checkTokens(kind: QueryDocumentKind, text: string): void {
     }
   }
   if (depth !== 0) throw new QueryError(kind, 'unbalanced brackets');
+  return tokens;
+}
+
+function isObjectKey(tokens: readonly Token[], i: number): boolean {
+  const previous = tokens[i - 1]?.type.label;
+  return (previous === '{' || previous === ',') && tokens[i + 1]?.type.label === ':';
+}
+
+const LINE_SEPARATORS = /[\u2028\u2029]/g;
+
+function escapeLineSeparators(text: string): string {
+  return text.replace(LINE_SEPARATORS, (c) => (c === '\u2028' ? '\\u2028' : '\\u2029'));
+}
+
+/**
+ * The same document in the ES6 syntax that the shell parser's own acorn reads (it fixes
+ * `ecmaVersion: 6`): a raw U+2028/U+2029 in a string becomes its escape, which is the same string,
+ * and a regex literal becomes the call `RegExp("source", "flags")`, which the parser allows and
+ * which builds the same RegExp (ES6 refuses the `s` flag and named groups in a literal). Only
+ * string and regex tokens are rewritten, at their own offsets; the rest is copied as it is.
+ */
+function forES6Parser(text: string, tokens: readonly Token[]): string {
+  let out = '';
+  let at = 0;
+  for (const token of tokens) {
+    const label = token.type.label;
+    if (label !== 'string' && label !== 'regexp') continue;
+    out += text.slice(at, token.start);
+    if (label === 'string') {
+      out += escapeLineSeparators(text.slice(token.start, token.end));
+    } else {
+      const { pattern, flags } = (token as unknown as { value: { pattern: string; flags: string } }).value;
+      out += `RegExp(${escapeLineSeparators(JSON.stringify(pattern))}, ${JSON.stringify(flags)})`;
+    }
+    at = token.end;
+  }
+  return out + text.slice(at);
 }
 
 interface Counter {

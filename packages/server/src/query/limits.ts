@@ -16,4 +16,11 @@ export const QUERY_LIMITS = {
   maxRegexLength: 4096,
   /** Keys of one orderBy. */
   maxSortKeys: 32,
+  /**
+   * Nulls an update may add to reach an array index past the end (`$set: {"a.5": 1}` on `[]`
+   * adds five). MongoDB allows 1,500,000 under its 16 MB document limit; with no such limit here,
+   * one short PATCH could grow every matched document by megabytes, or (index 1e11) crash the
+   * process on an impossible array size.
+   */
+  maxArrayPadding: 10_000,
 } as const;

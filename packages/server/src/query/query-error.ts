@@ -17,3 +17,15 @@ export class QueryError extends Error {
     super(`invalid ${document}: ${detail}`);
   }
 }
+
+/**
+ * An update whose arithmetic leaves the finite doubles (`$mul` by 10 of 1e308): JSON has no
+ * Infinity or NaN, and JSON.stringify would store it as `null`, losing the value without a word.
+ * A QueryError for 'update' of its own class, so that a route can say what happened rather than
+ * blame the update's format.
+ */
+export class UnstorableNumber extends QueryError {
+  constructor(detail: string) {
+    super('update', detail);
+  }
+}

@@ -30,8 +30,17 @@ export function ddlLiteral(name: string): string {
 }
 
 export function validateIndex(index: MeshIndex): void {
+  if (index.containment) {
+    if (index.paths.length > 0 || index.unique) throw new RangeError('a containment index has no paths and is not unique');
+    return;
+  }
   if (index.paths.length === 0 || index.paths.length > 8) throw new RangeError('an index has 1 to 8 paths');
   for (const path of index.paths) if (!isIndexablePath(path)) throw new RangeError(`not an indexable path: ${JSON.stringify(path)}`);
+}
+
+/** A document being written, parsed: the caller's parsed form when it brought one (documents.ts), else its text parsed. */
+export function parsedDocument(document: StoredDocument): JsonObject {
+  return document.document ?? (JSON.parse(document.json) as JsonObject);
 }
 
 /** A stored document row as the SQL returned it. */

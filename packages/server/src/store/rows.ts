@@ -3,6 +3,7 @@ import type { Account, Client } from '../modules/accounts/types.js';
 import type { RefreshFamily, SigningKey } from '../modules/oauth/types.js';
 import type { Grant, Permission, Role } from '../modules/roles/types.js';
 import type { TokenSubject, User, UserRole } from '../modules/users/types.js';
+import type { OutboxMessage } from '../modules/outbox/types.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -47,6 +48,7 @@ export function toUser(row: Row): User {
     securityQuestions: json(row.security_questions),
     anonymous: bool(row.anonymous),
     passwordHash: optStr(row.password_hash),
+    securityStamp: optStr(row.security_stamp) ?? '',
     createdAt: num(row.created_at),
     lastAccessed: optNum(row.last_accessed),
   };
@@ -70,7 +72,7 @@ function rolesSql(dialect: Dialect): string {
 
 const userColumns = [
   'id', 'account_id', 'username', 'first_name', 'last_name', 'verified', 'is_active', 'phone_number', 'email_address',
-  'security_questions', 'anonymous', 'password_hash', 'created_at', 'last_accessed',
+  'security_questions', 'anonymous', 'password_hash', 'security_stamp', 'created_at', 'last_accessed',
 ];
 
 /** The select list of a user read, for a query over `users u`. */
@@ -177,4 +179,20 @@ export function grantsByRole(rows: Row[]): Map<string, Grant[]> {
     grants.push({ permissibleName: row.permissible_name as string, create: bool(row.can_create), read: bool(row.can_read), update: bool(row.can_update), delete: bool(row.can_delete) });
   }
   return byRole;
+}
+
+export function toOutboxMessage(row: Row): OutboxMessage {
+  return {
+    id: str(row.id),
+    accountId: str(row.account_id),
+    channel: str(row.channel) as OutboxMessage['channel'],
+    recipient: str(row.recipient),
+    subject: optStr(row.subject),
+    body: str(row.body),
+    createdAt: num(row.created_at),
+    attempts: num(row.attempts),
+    nextAttemptAt: num(row.next_attempt_at),
+    deliveredAt: optNum(row.delivered_at),
+    lastError: optStr(row.last_error),
+  };
 }

@@ -3,6 +3,7 @@ import type { RefreshFamilyStore, SigningKeyStore } from '../modules/oauth/store
 import type { MeshStore } from '../modules/meshes/store.js';
 import type { RoleStore } from '../modules/roles/store.js';
 import type { UserStore } from '../modules/users/store.js';
+import type { OutboxStore } from '../modules/outbox/store.js';
 
 /**
  * A store is its ports, one per concern, each owned by its module and sized to it (fosite
@@ -21,5 +22,6 @@ export interface Store {
   readonly refreshFamilies: RefreshFamilyStore;
   readonly roles: RoleStore;
   readonly signingKeys: SigningKeyStore;
+  readonly outbox: OutboxStore;
   readonly meshes: MeshStore;
 }

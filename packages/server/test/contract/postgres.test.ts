@@ -4,8 +4,14 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { runNameKeysMigrationContract, runRolesMigrationContract, type VersionOneDatabase } from './migration-contract.js';
 import { runStoreContract } from './store-contract.js';
+import { runRecoveryContract } from './recovery-contract.js';
 
 runStoreContract('postgres', async () => {
+  const database = await createTestDatabase();
+  return { store: await PostgresStore.open(database.url, 10), cleanup: () => database.drop() };
+});
+
+runRecoveryContract('postgres', async () => {
   const database = await createTestDatabase();
   return { store: await PostgresStore.open(database.url, 10), cleanup: () => database.drop() };
 });

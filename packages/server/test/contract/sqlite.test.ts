@@ -6,6 +6,7 @@ import { migrations } from '../../src/store/sqlite/migrations.js';
 import { SQLITE_FILE, SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { runNameKeysMigrationContract, runRolesMigrationContract, type VersionOneDatabase } from './migration-contract.js';
 import { runStoreContract } from './store-contract.js';
+import { runRecoveryContract } from './recovery-contract.js';
 
 function tempDir(): { dir: string; cleanup(): Promise<void> } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openmeshy-contract-'));
@@ -13,6 +14,11 @@ function tempDir(): { dir: string; cleanup(): Promise<void> } {
 }
 
 runStoreContract('sqlite', async () => {
+  const { dir, cleanup } = tempDir();
+  return { store: SqliteStore.open(dir), cleanup };
+});
+
+runRecoveryContract('sqlite', async () => {
   const { dir, cleanup } = tempDir();
   return { store: SqliteStore.open(dir), cleanup };
 });

@@ -451,7 +451,7 @@ export function makeClient(accountId: string): Client {
   return { publicKey: newPublicKey(), accountId, createdAt: Date.now(), settings: { ...defaultClientSettings } };
 }
 
-function makeUser(accountId: string, username: string): User {
+export function makeUser(accountId: string, username: string): User {
   return {
     id: newObjectId(),
     accountId,
@@ -466,6 +466,7 @@ function makeUser(accountId: string, username: string): User {
     securityQuestions: [{ question: 'q?', answerHash: '$argon2id$x' }],
     anonymous: false,
     passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$abc$def',
+    securityStamp: 'stamp-0',
     createdAt: 1000,
     lastAccessed: null,
   };

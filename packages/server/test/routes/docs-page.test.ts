@@ -52,11 +52,13 @@ test('GET /docs renders every operation in Chromium, loading nothing from elsewh
     blocks.map((block) => `${block.querySelector('.opblock-summary-method')?.textContent} ${block.querySelector('.opblock-summary-path')?.getAttribute('data-path')}`),
   );
   assert.deepEqual(shown.sort(), [...documented].sort());
-  assert.ok(await page.getByText('/{account}/users/me', { exact: true }).isVisible());
+  // GET and PUT /users/me: the GET's summary is the one looked at.
+  const getUsersMe = page.locator('#operations-default-get__account__users_me');
+  assert.ok(await getUsersMe.getByText('/{account}/users/me', { exact: true }).isVisible());
   assert.ok(await page.getByText('/{account}/connect/token', { exact: true }).isVisible());
 
   // Open one operation: its error responses, with their reasons, render too.
-  const usersMe = page.locator('.opblock', { has: page.locator('.opblock-summary-path[data-path="/{account}/users/me"]') });
+  const usersMe = page.locator('.opblock.opblock-get', { has: page.locator('.opblock-summary-path[data-path="/{account}/users/me"]') });
   await usersMe.locator('.opblock-summary').click();
   const unauthorized = usersMe.locator('.response[data-code="401"]');
   await unauthorized.waitFor();

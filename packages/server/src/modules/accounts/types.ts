@@ -1,3 +1,5 @@
+import type { MessageTemplates } from '../outbox/templates.js';
+
 /** An account (a tenant: its users, clients and data) and its clients. Times are epoch milliseconds. */
 
 export type RecoveryMethod = 'none' | 'email' | 'text' | 'question';
@@ -44,6 +46,8 @@ export interface AccountSettings {
    * --default-permissions none` narrows it.
    */
   defaultPermissions: DefaultGrant[];
+  /** The account's own wording of verification and reset messages, over the defaults (outbox/templates.ts). */
+  messageTemplates?: MessageTemplates;
   /**
    * MeshyDB's "Database limit": how many documents one mesh query may examine without an index
    * narrowing it (a search, PATCH or DELETE by filter); past it the query is refused with a 429

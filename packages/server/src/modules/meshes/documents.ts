@@ -1,5 +1,6 @@
 import { ApiError, type ReasonCode } from '../../errors.js';
 import { canonicalMeshId, newMeshId } from './ids.js';
+import type { JsonObject } from '../../query/tree.js';
 import type { StoredDocument } from './store.js';
 
 /** As MongoDB's BSON nesting limit: deep enough for any document, shallow enough for every walk over it. */
@@ -50,7 +51,8 @@ export function storedDocument(id: string, document: JsonRecord): StoredDocument
     rest = others;
   }
   const text = JSON.stringify(rest);
-  return { id, json: text === '{}' ? `{"_id":"${id}"}` : `{"_id":"${id}",${text.slice(1)}` };
+  // The parsed form rides along for the store's shape catalog, so it never parses the text back.
+  return { id, json: text === '{}' ? `{"_id":"${id}"}` : `{"_id":"${id}",${text.slice(1)}`, document: { _id: id, ...rest } as JsonObject };
 }
 
 /**

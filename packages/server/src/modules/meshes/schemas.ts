@@ -102,7 +102,7 @@ export const meshSchemas = {
         modifiedCount: Type.Integer(),
         upsertedId: Type.Null(),
       }),
-      ...apiErrors('mesh_name_invalid', 'filter_required', 'update_required', 'filter_invalid', 'update_invalid', 'meshes_update_forbidden', 'database_limit_exceeded', 'database_timeout'),
+      ...apiErrors('mesh_name_invalid', 'filter_required', 'update_required', 'filter_invalid', 'update_invalid', 'update_number_overflow', 'meshes_update_forbidden', 'database_limit_exceeded', 'database_timeout'),
     },
   },
   deleteOne: {

@@ -7,6 +7,11 @@ import type { Filter, JsonObject, Sort, Update } from '../../query/tree.js';
 export interface StoredDocument {
   readonly id: string;
   readonly json: string;
+  /**
+   * On writes, the same document parsed (`_id` included), when the caller has it: the store
+   * records the document's shape from it instead of parsing `json` again. Reads leave it out.
+   */
+  readonly document?: JsonObject;
 }
 
 /**
@@ -49,13 +54,19 @@ export interface UpdateManyResult {
   readonly modifiedCount: number;
 }
 
-/** An expression index on one mesh's paths (`openmeshy index create`). */
+/** An expression index on one mesh's paths, or a containment index on its whole documents (`openmeshy index create`). */
 export interface MeshIndex {
   readonly name: string;
   readonly mesh: string;
-  /** Dotted paths, in index order. */
+  /** Dotted paths, in index order; none for a containment index. */
   readonly paths: readonly string[];
   readonly unique: boolean;
+  /**
+   * PostgreSQL only: a GIN index (jsonb_path_ops) on the mesh's documents, which serves the
+   * `doc @> ...` the compiler writes for equality on paths no expression index covers. Stored
+   * as an index with no paths.
+   */
+  readonly containment?: boolean;
   readonly createdAt: number;
 }
 

@@ -31,6 +31,12 @@ export interface AccessTokenClaims {
   family_name?: string;
   role: string[];
   permission: string[];
+  /**
+   * The refresh family (login) the token was issued under, when it has one: a password change
+   * ends every other login of the user and keeps this one. Knowing it forges nothing (a refresh
+   * token is MACed).
+   */
+  sid?: string;
 }
 
 function signatureParams(alg: JwtAlgorithm): { digest: string | null; dsaEncoding?: 'ieee-p1363' } {

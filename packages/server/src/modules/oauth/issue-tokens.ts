@@ -27,6 +27,7 @@ export async function issueTokens(
     ...(user.lastName !== null && { family_name: user.lastName }),
     role: user.roles.map((role) => role.name),
     permission,
+    ...(grant.refresh && { sid: grant.refresh.familyId }),
   });
   const response: TokenResponse = { access_token: accessToken, expires_in: lifetime, token_type: 'Bearer', scope };
   if (grant.refresh) {

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { PagedResult, PageQuery } from '../../http/paging.js';
 import { apiErrors, NullableString } from '../../http/schemas.js';
-import { RegisterBody, UserView } from './schemas.js';
+import { PasswordChangeBody, RegisterBody, UserView } from './schemas.js';
 
 /** users/*.rst: creating, reading, searching, updating and deleting other users. */
 
@@ -141,5 +141,59 @@ export const userAdminSchemas = {
     summary: 'Delete a user (its roles and logins go with it)',
     params: UserParams,
     response: { 204: Type.Null({ description: 'Deleted.' }), ...apiErrors('user_delete_self', 'user_not_found', 'users_delete_forbidden') },
+  },
+};
+
+/** users/updating_self.rst: the signed-in user's own information, questions and password. */
+export const selfSchemas = {
+  update: {
+    summary: "Update the signed-in user's personal information",
+    body: UpdateUserBody,
+    response: {
+      200: UserView,
+      ...apiErrors(
+        'user_email_required',
+        'user_phone_required',
+        'username_field_required',
+        'username_unchangeable',
+        'email_invalid',
+        'phone_invalid',
+        'user_roles_unchangeable',
+        ...inputErrors,
+      ),
+    },
+  },
+  questions: {
+    summary: "Replace the signed-in user's security questions",
+    body: SecurityQuestionsBody,
+    response: {
+      204: Type.Null({ description: 'Updated.' }),
+      ...apiErrors(
+        'security_questions_not_configured',
+        'security_questions_anonymous',
+        'security_questions_empty',
+        'security_question_text_required',
+        'security_answer_required',
+        ...inputErrors,
+      ),
+    },
+  },
+  password: {
+    summary: "Change the signed-in user's password (other logins end)",
+    body: PasswordChangeBody,
+    response: {
+      204: Type.Null({ description: 'Changed.' }),
+      ...apiErrors(
+        'password_change_anonymous',
+        'password_required',
+        'password_too_long',
+        'password_reserved',
+        'previous_password_required',
+        'previous_password_mismatch',
+        'login_throttled_username',
+        'login_throttled_ip',
+        ...inputErrors,
+      ),
+    },
   },
 };

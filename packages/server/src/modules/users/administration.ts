@@ -73,7 +73,12 @@ export function searchUsers(
 
 /** PUT /users/{id}: the personal information, replaced whole, checked in the docs' order of reasons. */
 export async function updateUser(deps: UserAdminDeps, account: Account, id: string, body: UpdateUserBody): Promise<User> {
-  const user = await getUser(deps, account, id);
+  return updatePersonalInformation(deps, account, await getUser(deps, account, id), body);
+}
+
+/** The checks and the write of PUT /users/{id}, for any user: PUT /users/me does the same to the caller. */
+export async function updatePersonalInformation(deps: Pick<UserAdminDeps, 'users'>, account: Account, user: User, body: UpdateUserBody): Promise<User> {
+  const id = user.id;
   const info = { firstName: body.firstName ?? null, lastName: body.lastName ?? null, phoneNumber: body.phoneNumber ?? null, emailAddress: body.emailAddress ?? null };
   const { recovery } = account.settings;
   if (recovery === 'email' && !user.anonymous && !info.emailAddress) throw new ApiError('user_email_required');
@@ -99,7 +104,13 @@ function sameRoles(refs: readonly RoleRef[], user: User): boolean {
 /** POST /users/{id}/questions: the docs' reasons in their order; answers hashed like passwords. */
 export async function setUserSecurityQuestions(deps: UserAdminDeps, account: Account, id: string, body: SecurityQuestionsBody): Promise<void> {
   if (account.settings.recovery !== 'question') throw new ApiError('security_questions_not_configured');
-  const user = await getUser(deps, account, id);
+  await replaceSecurityQuestions(deps, account, await getUser(deps, account, id), body);
+}
+
+/** The checks and the write of POST /users/{id}/questions, for any user (POST /users/me/questions: the caller). */
+export async function replaceSecurityQuestions(deps: Pick<UserAdminDeps, 'users'>, account: Account, user: User, body: SecurityQuestionsBody): Promise<void> {
+  const id = user.id;
+  if (account.settings.recovery !== 'question') throw new ApiError('security_questions_not_configured');
   if (user.anonymous) throw new ApiError('security_questions_anonymous');
   const questions = body.securityQuestions ?? [];
   if (questions.length === 0) throw new ApiError('security_questions_empty');

@@ -97,3 +97,9 @@ export const userSchemas = {
     response: { 200: UserView },
   },
 };
+
+export const PasswordChangeBody = Type.Object({
+  previousPassword: Type.Optional(NullableString({ maxLength: 4096, description: 'The current password.' })),
+  newPassword: Type.Optional(NullableString({ maxLength: 4096, description: 'The new one; never "nopassword".' })),
+});
+export type PasswordChangeBody = Static<typeof PasswordChangeBody>;

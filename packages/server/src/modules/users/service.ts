@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { newObjectId } from '../../lib/ids.js';
@@ -9,6 +9,10 @@ import type { SecurityQuestion, User } from './types.js';
 import { hashPassword } from '../../lib/passwords.js';
 import { checkUsername, isEmail, isInternationalPhone } from './checks.js';
 import type { AnonymousRegisterBody, RegisterBody } from './schemas.js';
+import type { OutboxMessage } from '../outbox/types.js';
+import { normalizeAnswer } from '../recovery/codes.js';
+import { codeRequest, type IssuedRequest } from '../recovery/issue.js';
+import { mustVerify } from '../recovery/policy.js';
 
 /** The password anonymous users log in with (MeshyDB's convention); never valid for a real user. */
 export const ANONYMOUS_PASSWORD = 'nopassword';
@@ -17,6 +21,12 @@ const maxPasswordLength = 1024;
 export interface UserServiceDeps {
   users: UserStore;
   clock: Clock;
+}
+
+/** What registration needs to send a verification code: the MAC key, and the delivery loop's nudge. */
+export interface RegistrationDeps extends UserServiceDeps {
+  secret: Buffer;
+  nudge(): void;
 }
 
 export async function usernameExists(deps: UserServiceDeps, account: Account, username: string | undefined): Promise<boolean> {
@@ -36,16 +46,34 @@ export async function registerAnonymousUser(deps: UserServiceDeps, account: Acco
 
 export type PublicRegistration =
   | { kind: 'registered'; user: User }
-  | { kind: 'verification_required'; user: User };
+  | { kind: 'verification_required'; user: User; request: IssuedRequest };
 
-export async function registerUser(deps: UserServiceDeps, account: Account, body: RegisterBody): Promise<PublicRegistration> {
+/**
+ * POST /users/register. When the account verifies by e-mail or text, the code's message is
+ * stored with the user, in one transaction: a crash loses both or neither.
+ */
+export async function registerUser(deps: RegistrationDeps, account: Account, body: RegisterBody): Promise<PublicRegistration> {
   const settings = account.settings;
   if (!settings.publicRegistration) throw new ApiError('public_registration_disabled');
   const fields = await checkNewUser(deps, account, body);
-  const verificationRequired = settings.recovery === 'email' || settings.recovery === 'text';
   const user = await userWithCredentials(deps, account, fields, { verified: false, isActive: true });
-  await insertUser(deps, user);
-  return { kind: verificationRequired ? 'verification_required' : 'registered', user };
+  if (!mustVerify(settings.recovery)) {
+    await insertUser(deps, user);
+    return { kind: 'registered', user };
+  }
+  const { request, message } = codeRequest(deps.secret, account, user, 'verify', 1, deps.clock.now());
+  await insertUser(deps, user, message ? [message] : []);
+  if (message) deps.nudge();
+  return { kind: 'verification_required', user, request };
+}
+
+/** A new password's documented checks (registration, reset, change); the password as given. */
+export function checkNewPassword(password: string | null | undefined): string {
+  if (!password) throw new ApiError('password_required');
+  if (password.length > maxPasswordLength) throw new ApiError('password_too_long');
+  // It would never log in: the password grant keeps `nopassword` for anonymous users only.
+  if (password === ANONYMOUS_PASSWORD) throw new ApiError('password_reserved');
+  return password;
 }
 
 /** A new user's fields after the documented checks. */
@@ -78,12 +106,9 @@ export async function checkNewUser(deps: UserServiceDeps, account: Account, body
   const username = checkUsername(rawUsername);
   if (emailAddress && !isEmail(emailAddress)) throw new ApiError('email_invalid');
   if (phoneNumber && !isInternationalPhone(phoneNumber)) throw new ApiError('phone_invalid');
-  if (!password) throw new ApiError('password_required');
-  if (password.length > maxPasswordLength) throw new ApiError('password_too_long');
-  // It would never log in: the password grant keeps `nopassword` for anonymous users only.
-  if (password === ANONYMOUS_PASSWORD) throw new ApiError('password_reserved');
+  checkNewPassword(password);
   if (await deps.users.findByUsername(account.id, username)) throw new ApiError('username_taken');
-  return { username, firstName: body.firstName ?? null, lastName: body.lastName ?? null, emailAddress, phoneNumber, questions, password };
+  return { username, firstName: body.firstName ?? null, lastName: body.lastName ?? null, emailAddress, phoneNumber, questions, password: password! };
 }
 
 /** The user of checked fields, not yet stored. */
@@ -105,9 +130,12 @@ export async function userWithCredentials(
   return user;
 }
 
-/** Answers are credentials too: hashed like passwords, all at once on the thread pool. */
+/**
+ * Answers are credentials too: hashed like passwords, all at once on the thread pool, in the form
+ * they are compared in (regardless of case and spaces, recovery/codes.ts).
+ */
 export async function hashedQuestions(questions: readonly { question: string; answer: string }[]): Promise<SecurityQuestion[]> {
-  const hashes = await Promise.all(questions.map((q) => hashPassword(q.answer)));
+  const hashes = await Promise.all(questions.map((q) => hashPassword(normalizeAnswer(q.answer))));
   return questions.map((q, i) => ({ question: q.question, answerHash: hashes[i]! }));
 }
 
@@ -127,14 +155,19 @@ function newUser(deps: UserServiceDeps, account: Account, username: string, flag
     securityQuestions: [],
     anonymous: flags.anonymous,
     passwordHash: null,
+    securityStamp: newSecurityStamp(),
     createdAt: now,
     lastAccessed: now,
   };
 }
 
-export async function insertUser(deps: UserServiceDeps, user: User): Promise<void> {
+export function newSecurityStamp(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export async function insertUser(deps: UserServiceDeps, user: User, messages: readonly OutboxMessage[] = []): Promise<void> {
   try {
-    await deps.users.create(user);
+    await deps.users.create(user, messages);
   } catch (error) {
     if (error instanceof UniqueViolation) throw new ApiError('username_taken');
     throw error;

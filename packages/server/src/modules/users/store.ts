@@ -1,5 +1,6 @@
 import type { Page, PageRequest } from '../roles/types.js';
 import type { SecurityQuestion, User } from './types.js';
+import type { OutboxMessage } from '../outbox/types.js';
 
 /** What users can be ordered by (GET /users?orderBy=); 1 ascending, -1 descending. */
 export type UserSortField = 'username' | 'firstName' | 'lastName' | 'lastAccessed';
@@ -26,14 +27,39 @@ export interface UserQuery extends PageRequest {
 /** The fields of PUT /users/{id} (users/updating_self.rst, "Existing Personal Information"). */
 export type PersonalInformation = Pick<User, 'firstName' | 'lastName' | 'phoneNumber' | 'emailAddress'>;
 
+/** A new password, and what goes with it, written at once (UserStore.changePassword). */
+export interface PasswordChange {
+  passwordHash: string;
+  securityStamp: string;
+  /** Only if the user's stamp is still this one: a recovery request is spent once, even by racing callers. */
+  expectedStamp?: string;
+  /** The one refresh family left alive (the caller's own login); every other one of the user is revoked. */
+  keepFamilyId?: string;
+  /** Marks the user verified too: a reset by e-mail or text proved the address. */
+  markVerified?: boolean;
+  now: number;
+}
+
 /** The users port. Usernames are unique per account, case-insensitively (lib/usernames.ts). */
 export interface UserStore {
   /**
    * Inserts the user (its `roles` are ignored: memberships live in user_roles). Throws
    * UniqueViolation('username') when the account has the username already; of two concurrent
-   * creations of one username exactly one succeeds.
+   * creations of one username exactly one succeeds. `messages` go into the outbox in the same
+   * transaction (a registration's verification code): both are stored, or neither.
    */
-  create(user: User): Promise<void>;
+  create(user: User, messages?: readonly OutboxMessage[]): Promise<void>;
+  /**
+   * Sets the password hash and stamp and revokes the user's other refresh families, in one
+   * transaction; false when there is no such user or its stamp is not `expectedStamp`. Of
+   * concurrent changes expecting one stamp, exactly one gets true.
+   */
+  changePassword(accountId: string, id: string, change: PasswordChange): Promise<boolean>;
+  /**
+   * Marks an unverified user verified with a new stamp, only if its stamp is `expectedStamp`;
+   * false otherwise (already verified, stamp changed, no such user). Exactly one racing caller wins.
+   */
+  markVerified(accountId: string, id: string, expectedStamp: string, newStamp: string): Promise<boolean>;
   findByUsername(accountId: string, username: string): Promise<User | undefined>;
   /** On every authenticated request: one indexed read, roles included. */
   findById(accountId: string, id: string): Promise<User | undefined>;

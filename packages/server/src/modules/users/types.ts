@@ -28,6 +28,11 @@ export interface User {
   anonymous: boolean;
   /** argon2id PHC string; null for anonymous users, who log in with `nopassword`. */
   passwordHash: string | null;
+  /**
+   * Changes whenever the password or the verification state does: recovery and verification
+   * requests are MACed over it, so a used or superseded one is dead. '' for users of before it.
+   */
+  securityStamp: string;
   createdAt: number;
   lastAccessed: number | null;
 }

@@ -1,4 +1,5 @@
 import type { Store } from '../store.js';
+import { PgOutboxStore } from './outbox.js';
 import { PgAccountStore, PgClientStore } from './accounts.js';
 import { PgConnection } from './connection.js';
 import { PgRefreshFamilyStore } from './refresh-families.js';
@@ -16,6 +17,7 @@ export class PostgresStore implements Store {
   readonly refreshFamilies: PgRefreshFamilyStore;
   readonly roles: PgRoleStore;
   readonly signingKeys: PgSigningKeyStore;
+  readonly outbox: PgOutboxStore;
   readonly meshes: PgMeshStore;
 
   private constructor(private readonly connection: PgConnection, options: { meshSearchTimeoutMs?: number }) {
@@ -25,6 +27,7 @@ export class PostgresStore implements Store {
     this.refreshFamilies = new PgRefreshFamilyStore(connection);
     this.roles = new PgRoleStore(connection);
     this.signingKeys = new PgSigningKeyStore(connection);
+    this.outbox = new PgOutboxStore(connection);
     this.meshes = new PgMeshStore(connection, { searchTimeoutMs: options.meshSearchTimeoutMs });
   }
 

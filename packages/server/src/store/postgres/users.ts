@@ -1,6 +1,8 @@
 import { usernameKey } from '../../lib/usernames.js';
 import type { Page } from '../../modules/roles/types.js';
-import type { PersonalInformation, UserQuery, UserStore } from '../../modules/users/store.js';
+import type { PasswordChange, PersonalInformation, UserQuery, UserStore } from '../../modules/users/store.js';
+import type { OutboxMessage } from '../../modules/outbox/types.js';
+import { insertOutboxMessages } from './outbox.js';
 import type { SecurityQuestion, User } from '../../modules/users/types.js';
 import { toUser, userColumnsSql } from '../rows.js';
 import { namePattern, nameKey, userOrderSql } from '../user-search.js';
@@ -28,12 +30,11 @@ const deleteSql = `WITH gone AS (DELETE FROM users WHERE account_id = $1 AND id 
 export class PgUserStore implements UserStore {
   constructor(private readonly connection: PgConnection) {}
 
-  async create(user: User): Promise<void> {
-    await this.connection.query(
-      `INSERT INTO users (id, account_id, username, username_key, first_name, first_name_key, last_name, last_name_key, verified,
-        is_active, phone_number, email_address, security_questions, anonymous, password_hash, created_at, last_accessed)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-      [
+  async create(user: User, messages: readonly OutboxMessage[] = []): Promise<void> {
+    const insert = `INSERT INTO users (id, account_id, username, username_key, first_name, first_name_key, last_name, last_name_key, verified,
+        is_active, phone_number, email_address, security_questions, anonymous, password_hash, created_at, last_accessed, security_stamp)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`;
+    const values = [
         user.id,
         user.accountId,
         user.username,
@@ -51,9 +52,37 @@ export class PgUserStore implements UserStore {
         user.passwordHash,
         user.createdAt,
         user.lastAccessed,
-      ],
-      { uniqueField: 'username' },
+        user.securityStamp,
+      ];
+    if (messages.length === 0) {
+      await this.connection.query(insert, values, { uniqueField: 'username' });
+      return;
+    }
+    await this.connection.transaction(async (client) => {
+      await client.query(insert, values);
+      await insertOutboxMessages(client, messages);
+    }, 'username');
+  }
+
+  async changePassword(accountId: string, id: string, change: PasswordChange): Promise<boolean> {
+    // One statement: the user's row lock orders racing changes, and the stamp check re-runs after it.
+    const { rows } = await this.connection.query(
+      `WITH changed AS (UPDATE users SET password_hash = $1, security_stamp = $2, verified = (verified OR $3)
+         WHERE account_id = $4 AND id = $5 AND ($6::text IS NULL OR security_stamp = $6) RETURNING id),
+       revoked AS (UPDATE refresh_families f SET revoked_at = $7, revoke_reason = 'password_changed' FROM changed
+         WHERE f.account_id = $4 AND f.user_id = changed.id AND f.revoked_at IS NULL AND ($8::text IS NULL OR f.id <> $8))
+       SELECT count(*) AS n FROM changed`,
+      [change.passwordHash, change.securityStamp, change.markVerified ?? false, accountId, id, change.expectedStamp ?? null, change.now, change.keepFamilyId ?? null],
     );
+    return Number(rows[0].n) === 1;
+  }
+
+  async markVerified(accountId: string, id: string, expectedStamp: string, newStamp: string): Promise<boolean> {
+    const result = await this.connection.query(
+      'UPDATE users SET verified = true, security_stamp = $1 WHERE account_id = $2 AND id = $3 AND NOT verified AND security_stamp = $4',
+      [newStamp, accountId, id, expectedStamp],
+    );
+    return result.rowCount === 1;
   }
 
   async findByUsername(accountId: string, username: string): Promise<User | undefined> {

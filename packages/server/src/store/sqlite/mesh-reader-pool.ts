@@ -46,6 +46,16 @@ export class MeshReaderPool {
 
   constructor(private readonly file: string, private readonly size = DEFAULT_MESH_READERS) {}
 
+  /** Reader threads running now (at most `size`; started as searches come). */
+  get threads(): number {
+    return this.readers.length;
+  }
+
+  /** How many reader threads it may start (the server's --mesh-readers). */
+  get limit(): number {
+    return this.size;
+  }
+
   search(request: SearchRequest): Promise<SearchAnswer> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
     return new Promise((resolve, reject) => {

@@ -13,7 +13,7 @@ import {
   type UpdateManyResult,
 } from '../../modules/meshes/store.js';
 import { indexKeyExpression } from '../../query/sql/compile.js';
-import { sqlIndexName, validateIndex } from '../mesh-queries.js';
+import { parsedDocument, sqlIndexName, validateIndex } from '../mesh-queries.js';
 import { uniqueOr, type SqliteConnection } from './connection.js';
 import { candidateRows, MeshStatements, prepareQuery } from './mesh-queries.js';
 import { MeshReaderPool } from './mesh-reader-pool.js';
@@ -61,13 +61,18 @@ export class SqliteMeshStore implements MeshStore {
     };
     this.insertAll = db.transaction((accountId: string, mesh: string, documents: readonly StoredDocument[]) => {
       for (const document of documents) this.s.insert.run(accountId, mesh, document.id, document.json);
-      this.recordShapes(accountId, mesh, documents.map((document) => JSON.parse(document.json) as JsonObject));
+      this.recordShapes(accountId, mesh, documents.map(parsedDocument));
     });
     this.replaceOne = db.transaction((accountId: string, mesh: string, document: StoredDocument): boolean => {
       if (this.s.replace.run(document.json, accountId, mesh, document.id).changes !== 1) return false;
-      this.recordShapes(accountId, mesh, [JSON.parse(document.json) as JsonObject]);
+      this.recordShapes(accountId, mesh, [parsedDocument(document)]);
       return true;
     });
+  }
+
+  /** The reader threads: how many may run, and how many do. */
+  get readerThreads(): { limit: number; running: number } {
+    return { limit: this.readers.limit, running: this.readers.threads };
   }
 
   /** Before the connection closes (sqlite-store.ts): the reader threads finish and close theirs. */
@@ -164,6 +169,7 @@ export class SqliteMeshStore implements MeshStore {
   }
 
   async createIndex(accountId: string, index: MeshIndex): Promise<void> {
+    if (index.containment) throw new RangeError('containment (GIN) indexes are PostgreSQL-only');
     validateIndex(index);
     const { db } = this.connection;
     const keys = index.paths.map((path) => indexKeyExpression('sqlite', 'doc', path)).join(', ');

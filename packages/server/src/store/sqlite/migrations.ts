@@ -159,6 +159,30 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX mesh_indexes_mesh ON mesh_indexes(account_id, mesh);
     `,
   },
+  // Written alongside 5 on another branch: a database may have had 6 before 5, which the runner
+  // applies when it arrives (it applies whatever a database lacks); neither depends on the other.
+  {
+    version: 6,
+    name: "users' security stamps; the outbox of e-mails and text messages",
+    sql: `
+      ALTER TABLE users ADD COLUMN security_stamp TEXT NOT NULL DEFAULT '';
+      CREATE TABLE outbox (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        subject TEXT,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        delivered_at INTEGER,
+        last_error TEXT
+      );
+      CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE delivered_at IS NULL;
+      CREATE INDEX outbox_account ON outbox(account_id, created_at);
+    `,
+  },
 ];
 
 export function migrate(db: Database): number {

@@ -1,4 +1,5 @@
 import type { Store } from '../store.js';
+import { SqliteOutboxStore } from './outbox.js';
 import { SqliteAccountStore, SqliteClientStore } from './accounts.js';
 import { SqliteConnection } from './connection.js';
 import { SqliteRefreshFamilyStore } from './refresh-families.js';
@@ -18,6 +19,7 @@ export class SqliteStore implements Store {
   readonly refreshFamilies: SqliteRefreshFamilyStore;
   readonly roles: SqliteRoleStore;
   readonly signingKeys: SqliteSigningKeyStore;
+  readonly outbox: SqliteOutboxStore;
   readonly meshes: SqliteMeshStore;
   private readonly pingStatement;
 
@@ -28,6 +30,7 @@ export class SqliteStore implements Store {
     this.refreshFamilies = new SqliteRefreshFamilyStore(connection);
     this.roles = new SqliteRoleStore(connection);
     this.signingKeys = new SqliteSigningKeyStore(connection);
+    this.outbox = new SqliteOutboxStore(connection);
     this.meshes = new SqliteMeshStore(connection, { readers: options.meshReaders });
     this.pingStatement = connection.db.prepare('SELECT 1');
   }

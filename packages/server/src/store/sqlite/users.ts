@@ -1,7 +1,9 @@
 import type { Statement } from 'better-sqlite3';
 import { usernameKey } from '../../lib/usernames.js';
 import type { Page } from '../../modules/roles/types.js';
-import type { PersonalInformation, UserQuery, UserStore } from '../../modules/users/store.js';
+import type { PasswordChange, PersonalInformation, UserQuery, UserStore } from '../../modules/users/store.js';
+import type { OutboxMessage } from '../../modules/outbox/types.js';
+import { insertOutboxMessages } from './outbox.js';
 import type { SecurityQuestion, User } from '../../modules/users/types.js';
 import { toUser, userColumnsSql, type Row } from '../rows.js';
 import { namePattern, nameKey, userOrderSql } from '../user-search.js';
@@ -23,15 +25,23 @@ export class SqliteUserStore implements UserStore {
   private readonly deleteUser;
   private readonly deleteFamilies;
   private readonly countStatement;
+  private readonly passwordStatement;
+  private readonly revokeOthers;
+  private readonly verifyStatement;
   /** One statement per order (at most a few hundred: four fields, two directions). */
   private readonly searchStatements = new Map<string, Statement>();
 
   constructor(private readonly connection: SqliteConnection) {
     const db = connection.db;
     this.insert = db.prepare(`INSERT INTO users (id, account_id, username, username_key, first_name, first_name_key, last_name,
-      last_name_key, verified, is_active, phone_number, email_address, security_questions, anonymous, password_hash, created_at, last_accessed)
+      last_name_key, verified, is_active, phone_number, email_address, security_questions, anonymous, password_hash, security_stamp, created_at, last_accessed)
       VALUES (@id, @account_id, @username, @username_key, @first_name, @first_name_key, @last_name, @last_name_key, @verified, @is_active,
-      @phone_number, @email_address, @security_questions, @anonymous, @password_hash, @created_at, @last_accessed)`);
+      @phone_number, @email_address, @security_questions, @anonymous, @password_hash, @security_stamp, @created_at, @last_accessed)`);
+    this.passwordStatement = db.prepare(`UPDATE users SET password_hash = @hash, security_stamp = @stamp, verified = (verified OR @verify)
+      WHERE account_id = @accountId AND id = @id AND (@expected IS NULL OR security_stamp = @expected)`);
+    this.revokeOthers = db.prepare(`UPDATE refresh_families SET revoked_at = @now, revoke_reason = 'password_changed'
+      WHERE account_id = @accountId AND user_id = @id AND revoked_at IS NULL AND (@keep IS NULL OR id <> @keep)`);
+    this.verifyStatement = db.prepare('UPDATE users SET verified = 1, security_stamp = ? WHERE account_id = ? AND id = ? AND verified = 0 AND security_stamp = ?');
     this.byKey = db.prepare(`SELECT ${userColumnsSql('sqlite')} FROM users u WHERE u.account_id = ? AND u.username_key = ?`);
     this.byId = db.prepare(`SELECT ${userColumnsSql('sqlite')} FROM users u WHERE u.account_id = ? AND u.id = ?`);
     this.setActiveStatement = db.prepare('UPDATE users SET is_active = ? WHERE account_id = ? AND id = ?');
@@ -45,8 +55,9 @@ export class SqliteUserStore implements UserStore {
     this.countStatement = db.prepare(`SELECT count(*) AS n FROM users u WHERE ${searchFilter}`);
   }
 
-  async create(user: User): Promise<void> {
-    this.connection.write(() => {
+  async create(user: User, messages: readonly OutboxMessage[] = []): Promise<void> {
+    const { db } = this.connection;
+    const insert = () => {
       try {
         this.insert.run({
           id: user.id,
@@ -64,13 +75,39 @@ export class SqliteUserStore implements UserStore {
           security_questions: JSON.stringify(user.securityQuestions),
           anonymous: user.anonymous ? 1 : 0,
           password_hash: user.passwordHash,
+          security_stamp: user.securityStamp,
           created_at: user.createdAt,
           last_accessed: user.lastAccessed,
         });
       } catch (error) {
         throw uniqueOr(error, 'username');
       }
-    });
+      insertOutboxMessages(db, messages);
+    };
+    // Alone the insert commits by itself; with messages, all of them commit together.
+    this.connection.write(messages.length === 0 ? insert : db.transaction(insert));
+  }
+
+  async changePassword(accountId: string, id: string, change: PasswordChange): Promise<boolean> {
+    const { db } = this.connection;
+    return this.connection.write(
+      db.transaction(() => {
+        const changed = this.passwordStatement.run({
+          hash: change.passwordHash,
+          stamp: change.securityStamp,
+          verify: change.markVerified ? 1 : 0,
+          accountId,
+          id,
+          expected: change.expectedStamp ?? null,
+        }).changes === 1;
+        if (changed) this.revokeOthers.run({ now: change.now, accountId, id, keep: change.keepFamilyId ?? null });
+        return changed;
+      }),
+    );
+  }
+
+  async markVerified(accountId: string, id: string, expectedStamp: string, newStamp: string): Promise<boolean> {
+    return this.connection.write(() => this.verifyStatement.run(newStamp, accountId, id, expectedStamp).changes === 1);
   }
 
   async findByUsername(accountId: string, username: string): Promise<User | undefined> {

@@ -39,6 +39,22 @@ describe('the documentation examples parse', () => {
       ],
     });
   });
+  test('ES2019+ text: a raw U+2028/U+2029 in a string (valid JSON), the s flag and named groups in a literal', () => {
+    assert.deepEqual(parseFilter('{ a: "x\u2028y", "b\u2029": 1 }'), parseFilter({ a: 'x\u2028y', 'b\u2029': 1 }));
+    assert.deepEqual(parseFilter('{"a": "x\u2028y"}'), { kind: 'field', path: ['a'], test: { op: 'eq', value: 'x\u2028y' } });
+    // Between tokens it is a line terminator, as in ES6.
+    assert.deepEqual(parseFilter('{\u2028a: 1\u2029}'), parseFilter({ a: 1 }));
+    assert.deepEqual(parseFilter('{ a: /a.b/s }'), { kind: 'field', path: ['a'], test: { op: 'regex', regex: { source: 'a.b', options: 's', literalPrefix: '' } } });
+    assert.deepEqual(parseFilter('{ a: /a.b/s }'), parseFilter({ a: { $regex: 'a.b', $options: 's' } }));
+    assert.deepEqual(parseFilter('{ a: /^x.y/mis }'), parseFilter({ a: { $regex: '^x.y', $options: 'ims' } }));
+    assert.deepEqual(parseFilter('{ a: /(?<word>\\w+)/ }'), parseFilter({ a: { $regex: '(?<word>\\w+)' } }));
+    // A literal's source is kept as written, escaped slash and all.
+    assert.deepEqual(parseFilter('{ a: /^a\\/b/ }'), { kind: 'field', path: ['a'], test: { op: 'regex', regex: { source: '^a\\/b', options: '', literalPrefix: 'a/b' } } });
+    assert.deepEqual(parseFilter('{ a: { $in: [/x/s, "y"] } }'), parseFilter('{ a: { $in: [RegExp("x", "s"), "y"] } }'));
+    assert.match(JSON.stringify(parseFilter('{ a: { $in: [/x/s, "y"] } }')), /"options":"s"/);
+    // Keywords, old and new, are still fine as keys.
+    assert.deepEqual(parseFilter('{ new: 1, class: 2, async: 3, await: 4, get: 5, of: { $gt: 6 } }'), parseFilter({ new: 1, class: 2, async: 3, await: 4, get: 5, of: { $gt: 6 } }));
+  });
   test('nothing given means no filter: absent, null, blank, "undefined" and "null" (what the SDK sends)', () => {
     for (const input of [undefined, null, '', '   ', 'undefined', 'null']) {
       assert.equal(parseFilter(input), undefined);
@@ -115,6 +131,36 @@ const filterRefusals: [string, unknown][] = [
   ['a repeat RE2 refuses', { a: { $regex: 'a{1001}' } }],
   ['a regex over the length limit', { a: { $regex: 'a'.repeat(QUERY_LIMITS.maxRegexLength + 1) } }],
   ['a regex with the g flag', `{ a: /x/g }`],
+  ['a regex with the y flag', `{ a: /x/y }`],
+  ['a regex with the d flag (ES2022)', `{ a: /x/d }`],
+  ['a regex with the v flag (ES2024)', `{ a: /x/v }`],
+  ['a lookbehind in a literal (ES2018)', `{ a: /(?<=a)b/ }`],
+  ['code: a template with an expression', '{ a: `x${1}` }'],
+  ['code: a tagged template', '{ a: String.raw`x` }'],
+  ['code: an async arrow function', `{ a: async () => 1 }`],
+  ['code: an async function', `{ a: async function () {} }`],
+  ['code: a generator', `{ a: function* () {} }`],
+  ['code: a method', `{ a() {} }`],
+  ['code: a generator method', `{ *a() {} }`],
+  ['code: an async method', `{ async a() {} }`],
+  ['code: a getter', `{ get a() {} }`],
+  ['code: a getter of an operator', `{ a: { get $eq() {} } }`],
+  ['code: a setter', `{ set a(v) {} }`],
+  ['code: a class', `{ a: class {} }`],
+  ['code: a class with a private field', `{ a: class { #x = 1 } }`],
+  ['code: a dynamic import', `{ a: import("fs") }`],
+  ['code: await', `{ a: await x }`],
+  ['code: yield', `{ a: yield }`],
+  ['code: new of a regex literal', `{ a: new /x/ }`],
+  ['code: new.target', `{ a: new.target }`],
+  ['a spread', `{ ...{ a: 1 } }`],
+  ['a computed key', `{ [a]: 1 }`],
+  ['optional chaining', `{ a: x?.y }`],
+  ['nullish coalescing', `{ a: null ?? 1 }`],
+  ['exponentiation', `{ a: 2 ** 3 }`],
+  ['a logical assignment', `{ a: x ||= 1 }`],
+  ['a BigInt', `{ a: 1n }`],
+  ['a numeric separator', `{ a: 1_000 }`],
   ['a regex in $eq', `{ a: { $eq: /x/ } }`],
   ['all-or-nothing $all', { a: { $all: [{ $elemMatch: { b: 1 } }, 1] } }],
 ];

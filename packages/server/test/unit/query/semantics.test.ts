@@ -28,6 +28,13 @@ describe("MongoDB's documented answers", () => {
     [{ a: { $regex: '^b', $options: 'm' } }, { a: 'a\nb' }, true, 'with m, ^ after a newline'],
     [{ a: { $regex: 'a\\sb' } }, { a: 'a\u000bb' }, true, 'PCRE: \\s includes the vertical tab'],
     [{ a: { $regex: 'a b # comment', $options: 'x' } }, { a: 'ab' }, true, 'x drops whitespace and comments'],
+    [{ a: { $regex: 'a.b' } }, { a: 'a\nb' }, false, 'without s, . does not match a newline'],
+    [{ a: { $regex: 'a.b', $options: 's' } }, { a: 'a\nb' }, true, 'with s, . matches a newline too'],
+    ['{ a: /a.b/s }', { a: 'a\nb' }, true, 'the s flag of a literal is the s option'],
+    ['{ a: /a.b/s }', { a: 'a\u2028b' }, true, 'and . matches any character'],
+    ['{ a: /a.b/ }', { a: 'a\nb' }, false, 'a literal without it keeps . off newlines'],
+    ['{ a: /a.b/ }', { a: 'a\u2028b' }, true, "PCRE's . stops at \\n only, not at JavaScript's other line terminators"],
+    ['{ a: /^a.b$/ms }', { a: 'x\na\nb\ny' }, true, 'm and s together'],
     [{ a: { $regex: '^(a+)+$' } }, { a: `${'a'.repeat(5000)}!` }, false, 'a catastrophic pattern for a backtracking engine runs linearly'],
   ];
   for (const [filter, document, expected, why] of cases) {

@@ -3,6 +3,7 @@ import { verifyAgainstDummy, verifyPassword } from '../../../lib/passwords.js';
 import { ANONYMOUS_PASSWORD } from '../../users/service.js';
 import { ApiError } from '../../../errors.js';
 import type { User } from '../../users/types.js';
+import { mustVerify } from '../../recovery/policy.js';
 import { issueTokens } from '../issue-tokens.js';
 import { newFamilyId } from '../refresh-tokens.js';
 import { parseScope } from '../scopes.js';
@@ -30,6 +31,8 @@ export const passwordGrant: Grant = {
       throw new ApiError('password_invalid');
     }
     if (!user.isActive) throw new ApiError('user_inactive');
+    // Said only to whoever knows the password: an address is proven by POST /users/verify.
+    if (mustVerify(account.settings.recovery) && !user.verified && !user.anonymous) throw new ApiError('user_unverified');
     await deps.loginThrottle.recordSuccess(account, username);
 
     const now = deps.clock.now();
