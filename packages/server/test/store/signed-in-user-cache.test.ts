@@ -41,6 +41,7 @@ describe('SignedInUserCache over SQLite', () => {
       passwordHash: null,
       createdAt: 0,
       lastAccessed: null,
+      securityStamp: 'stamp',
     };
     await store.users.create(user);
     return user;
