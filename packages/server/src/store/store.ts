@@ -1,5 +1,6 @@
 import type { AccountStore, ClientStore } from '../modules/accounts/store.js';
 import type { RefreshFamilyStore, SigningKeyStore } from '../modules/oauth/store.js';
+import type { ProjectionStore } from '../modules/projections/store.js';
 import type { RoleStore } from '../modules/roles/store.js';
 import type { UserStore } from '../modules/users/store.js';
 
@@ -20,4 +21,5 @@ export interface Store {
   readonly refreshFamilies: RefreshFamilyStore;
   readonly roles: RoleStore;
   readonly signingKeys: SigningKeyStore;
+  readonly projections: ProjectionStore;
 }

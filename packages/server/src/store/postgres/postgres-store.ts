@@ -5,6 +5,7 @@ import { PgRefreshFamilyStore } from './refresh-families.js';
 import { PgSigningKeyStore } from './signing-keys.js';
 import { PgUserStore } from './users.js';
 import { PgRoleStore } from './roles.js';
+import { PgProjectionStore } from './projections.js';
 
 /** The PostgreSQL store, for several OpenMeshy instances on one database: every port over one pool (connection.ts). */
 export class PostgresStore implements Store {
@@ -15,6 +16,7 @@ export class PostgresStore implements Store {
   readonly refreshFamilies: PgRefreshFamilyStore;
   readonly roles: PgRoleStore;
   readonly signingKeys: PgSigningKeyStore;
+  readonly projections: PgProjectionStore;
 
   private constructor(private readonly connection: PgConnection) {
     this.accounts = new PgAccountStore(connection);
@@ -23,6 +25,7 @@ export class PostgresStore implements Store {
     this.refreshFamilies = new PgRefreshFamilyStore(connection);
     this.roles = new PgRoleStore(connection);
     this.signingKeys = new PgSigningKeyStore(connection);
+    this.projections = new PgProjectionStore(connection);
   }
 
   static async open(connectionString: string, poolSize: number): Promise<PostgresStore> {

@@ -5,6 +5,7 @@ import { SqliteRefreshFamilyStore } from './refresh-families.js';
 import { SqliteSigningKeyStore } from './signing-keys.js';
 import { SqliteUserStore } from './users.js';
 import { SqliteRoleStore } from './roles.js';
+import { SqliteProjectionStore } from './projections.js';
 
 export { SQLITE_FILE } from './connection.js';
 
@@ -17,6 +18,7 @@ export class SqliteStore implements Store {
   readonly refreshFamilies: SqliteRefreshFamilyStore;
   readonly roles: SqliteRoleStore;
   readonly signingKeys: SqliteSigningKeyStore;
+  readonly projections: SqliteProjectionStore;
   private readonly pingStatement;
 
   private constructor(private readonly connection: SqliteConnection) {
@@ -26,6 +28,7 @@ export class SqliteStore implements Store {
     this.refreshFamilies = new SqliteRefreshFamilyStore(connection);
     this.roles = new SqliteRoleStore(connection);
     this.signingKeys = new SqliteSigningKeyStore(connection);
+    this.projections = new SqliteProjectionStore(connection);
     this.pingStatement = connection.db.prepare('SELECT 1');
   }
 
