@@ -28,6 +28,9 @@ import { userRoutes } from './modules/users/routes.js';
 import { userAdminRoutes } from './modules/users/admin-routes.js';
 import { GrantsCache } from './modules/roles/grants-cache.js';
 import { roleRoutes } from './modules/roles/routes.js';
+import { EnginePool } from './modules/projections/engine-pool.js';
+import { meshDocumentsOf } from './modules/projections/mesh-documents.js';
+import { projectionRoutes } from './modules/projections/routes.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
@@ -119,6 +122,11 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     });
   }
 
+  // One engine thread per process: projections are reports, and the API's threads come first.
+  const engine = new EnginePool({ threads: 1, heapMb: config.projectionHeapMb, timeoutMs: config.projectionTimeoutSeconds * 1000, maxQueued: 64 });
+  app.addHook('onClose', () => engine.close());
+  const projectionNames = async (accountId: string) => (await store.projections.list(accountId)).map((p) => p.name);
+
   registerOpenapi(app);
   app.register(healthRoutes, { store, limits, limitsKind: config.redisUrl ? 'redis' : 'memory' });
   app.register(
@@ -140,8 +148,19 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
         roles: store.roles,
         clock,
         grants,
-        // Meshes and projections arrive with their modules; until then an account holds neither.
-        contents: () => ({ meshes: async () => [], projections: async () => [] }),
+        // Meshes arrive with their module; until then an account holds none.
+        contents: (account) => ({ meshes: async () => [], projections: () => projectionNames(account.id) }),
+      });
+      await scope.register(projectionRoutes, {
+        projections: store.projections,
+        clock,
+        documents: meshDocumentsOf(store),
+        engine,
+        limits: {
+          budget: { maxScan: config.projectionMaxDocuments },
+          maxDocuments: config.projectionMaxDocuments,
+          stageBytes: config.projectionStageBytes,
+        },
       });
     },
     { prefix: '/:account' },

@@ -20,6 +20,10 @@ export interface Config {
   maxConnections: number;
   requestTimeoutSeconds: number;
   workers: number;
+  projectionStageBytes: number;
+  projectionMaxDocuments: number;
+  projectionTimeoutSeconds: number;
+  projectionHeapMb: number;
 }
 
 interface Setting<K extends keyof Config> {
@@ -87,6 +91,10 @@ export const settings: Setting<keyof Config>[] = [
     } },
   { key: 'requestTimeoutSeconds', flag: '--request-timeout', env: 'OPENMESHY_REQUEST_TIMEOUT', default: '30', description: 'Seconds a client has to send a whole request (headers and body); slower ones get 408 and are disconnected.', parse: int('request timeout', 1, 3600) },
   { key: 'maxConnections', flag: '--max-connections', env: 'OPENMESHY_MAX_CONNECTIONS', default: '10000', description: 'Most simultaneous TCP connections; more are refused at once.', parse: int('max connections', 1, 1_000_000) },
+  { key: 'projectionStageBytes', flag: '--projection-stage-bytes', env: 'OPENMESHY_PROJECTION_STAGE_BYTES', default: '104857600', description: 'What one blocking stage of a projection ($group, $sort, $facet, $bucketAuto, ...) may hold, in bytes of JSON (MongoDB: 100 MB); past it the request is 429.', parse: int('projection stage bytes', 1024, 2 ** 31) },
+  { key: 'projectionMaxDocuments', flag: '--projection-max-documents', env: 'OPENMESHY_PROJECTION_MAX_DOCUMENTS', default: '200000', description: 'Most documents one projection run reads from a mesh, or a stage answers; past it the request is 429.', parse: int('projection max documents', 1, 100_000_000) },
+  { key: 'projectionTimeoutSeconds', flag: '--projection-timeout', env: 'OPENMESHY_PROJECTION_TIMEOUT', default: '10', description: 'Seconds one projection run may take in the engine; past it its thread is ended and the request is 429.', parse: int('projection timeout', 1, 3600) },
+  { key: 'projectionHeapMb', flag: '--projection-heap', env: 'OPENMESHY_PROJECTION_HEAP', default: '512', description: 'Heap of the projection engine thread, in MB; a run past it ends the thread and is 429.', parse: int('projection heap', 32, 65536) },
 ];
 
 /**

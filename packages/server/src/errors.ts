@@ -116,6 +116,10 @@ export const reasons = {
   // reading more documents than a run may: MeshyDB's one 429 sentence ("Database limit").
   projection_memory_limit: { status: 429, reason: LIMIT_SENTENCE },
   projection_scan_limit: { status: 429, reason: LIMIT_SENTENCE },
+  // A run past its time (--projection-timeout): its thread is ended.
+  projection_time_limit: { status: 429, reason: LIMIT_SENTENCE },
+  // A stored pipeline that fails over the documents it meets (a $divide by zero, say); the detail goes to the log.
+  projection_failed: { status: 400, reason: 'Projection could not be run over the documents.' },
   // Ours, worded as the docs' sentences for meshes and roles.
   projection_filter_invalid: { status: 400, reason: 'Filter is in an invalid format. It must be in a valid Mongo DB format.' },
   projection_name_invalid: { status: 400, reason: 'Projection name is invalid and must be alpha characters only.' },

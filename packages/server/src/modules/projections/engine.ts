@@ -1,0 +1,101 @@
+import { Aggregator, Context } from 'mingo';
+import type { AnyObject } from 'mingo/types';
+import { matches, sortDocuments } from '../../query/evaluate.js';
+import { parseFilter, parseOrderBy } from '../../query/parse.js';
+import type { Filter, JsonObject, Sort } from '../../query/tree.js';
+import { BLOCKING_STAGES } from './operators.js';
+import { regexOperators } from './regex-operators.js';
+
+/** Who runs the projection, as `$$USER` (per-user projections). */
+export interface ProjectionUser {
+  readonly id: string;
+  readonly username: string;
+  readonly roles: readonly string[];
+}
+
+export interface EngineEnvironment {
+  /** The other meshes the pipeline reads ($lookup, $graphLookup), by lower-cased name. */
+  readonly lookups: Readonly<Record<string, JsonObject[]>>;
+  readonly user: ProjectionUser | null;
+  /** What one blocking stage may hold, in bytes of its input's JSON (MongoDB: 100 MB a stage). */
+  readonly stageBytes: number;
+  /** What any stage may answer, in documents: a fan-out ($unwind, $lookup) past it stops the run. */
+  readonly maxDocuments: number;
+}
+
+/** A blocking stage's input past its cap: the request is a 429 (projection_memory_limit). */
+export class StageLimitExceeded extends Error {
+  constructor(readonly stage: string, what: string) {
+    super(`${stage} ${what}`);
+    this.name = 'StageLimitExceeded';
+  }
+}
+
+// mingo's operators with the regex ones on RE2; the stages that are not ours are never reached
+// (pipeline-check.ts refuses them when a pipeline is stored).
+const context = Context.init({ expression: regexOperators });
+
+/**
+ * Runs the stages over documents, one at a time: a $match our parser takes and a $sort run
+ * through query/evaluate.ts (the meshes' semantics, so a stage pushed down to SQL and the same
+ * stage here agree), a $facet runs its pipelines here, every other stage runs in mingo. Between
+ * stages it measures what the next blocking stage would hold and stops past the cap.
+ */
+export function runStages(stages: readonly JsonObject[], input: JsonObject[], env: EngineEnvironment): JsonObject[] {
+  let documents = input;
+  for (const stage of stages) {
+    const name = Object.keys(stage)[0]!;
+    const body = stage[name];
+    if (BLOCKING_STAGES.has(name)) checkHeld(name, documents, env.stageBytes);
+    documents = runStage(name, body, stage, documents, env);
+    if (documents.length > env.maxDocuments) throw new StageLimitExceeded(name, `answered more than ${env.maxDocuments} documents`);
+  }
+  return documents;
+}
+
+function runStage(name: string, body: unknown, stage: JsonObject, documents: JsonObject[], env: EngineEnvironment): JsonObject[] {
+  if (name === '$match') {
+    const filter = ourFilter(body);
+    if (filter !== null) return documents.filter((document) => matches(filter, document));
+  } else if (name === '$sort') {
+    const sort = ourSort(body);
+    if (sort !== null) return sortDocuments(documents, sort);
+  } else if (name === '$facet') {
+    const facets: JsonObject = {};
+    for (const [facet, inner] of Object.entries(body as Record<string, JsonObject[]>)) facets[facet] = runStages(inner, documents, env);
+    checkHeld(name, [facets], env.stageBytes);
+    return [facets];
+  }
+  const aggregator = new Aggregator([stage as AnyObject], {
+    context,
+    scriptEnabled: false,
+    collectionResolver: (mesh: string) => (env.lookups[mesh.toLowerCase()] ?? []) as AnyObject[],
+    variables: env.user ? { USER: { id: env.user.id, username: env.user.username, roles: [...env.user.roles] } } : { USER: null },
+  });
+  return aggregator.run(documents as AnyObject[]) as JsonObject[];
+}
+
+function ourFilter(body: unknown): Filter | undefined | null {
+  try {
+    return parseFilter(body);
+  } catch {
+    return null;
+  }
+}
+
+function ourSort(body: unknown): Sort | undefined | null {
+  try {
+    return parseOrderBy(body);
+  } catch {
+    return null;
+  }
+}
+
+/** Bytes of JSON the documents take, counted until past `cap`. */
+function checkHeld(stage: string, documents: readonly JsonObject[], cap: number): void {
+  let bytes = 0;
+  for (const document of documents) {
+    bytes += JSON.stringify(document).length;
+    if (bytes > cap) throw new StageLimitExceeded(stage, `would hold more than ${cap} bytes`);
+  }
+}
