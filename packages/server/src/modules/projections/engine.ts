@@ -60,6 +60,9 @@ function runStage(name: string, body: unknown, stage: JsonObject, documents: Jso
   } else if (name === '$sort') {
     const sort = ourSort(body);
     if (sort !== null) return sortDocuments(documents, sort);
+  } else if (name === '$count') {
+    // MongoDB answers nothing for an empty input, where mingo answers a count of 0.
+    return documents.length === 0 ? [] : [{ [body as string]: documents.length }];
   } else if (name === '$facet') {
     const facets: JsonObject = {};
     for (const [facet, inner] of Object.entries(body as Record<string, JsonObject[]>)) facets[facet] = runStages(inner, documents, env);

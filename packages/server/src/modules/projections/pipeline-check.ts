@@ -114,6 +114,9 @@ function checkStage(name: string, body: unknown, where: string, nesting: number,
         throw new Refusal(`${where} needs buckets from 1 to ${PIPELINE_LIMITS.maxBucketAutoBuckets}.`);
       }
       return body as JsonObject;
+    case '$count':
+      if (typeof body !== 'string' || !/^[^$.][^.]*$/.test(body)) throw new Refusal(`${where} needs a field name (not empty, no "$" first, no ".").`);
+      return body;
     case '$match':
       checkMatch(body, where, nesting > 0 && !inFacet);
       return body as JsonObject;
