@@ -28,8 +28,8 @@ import { userRoutes } from './modules/users/routes.js';
 import { userAdminRoutes } from './modules/users/admin-routes.js';
 import { GrantsCache } from './modules/roles/grants-cache.js';
 import { roleRoutes } from './modules/roles/routes.js';
+import { meshRoutes } from './modules/meshes/routes.js';
 import { EnginePool } from './modules/projections/engine-pool.js';
-import { meshDocumentsOf } from './modules/projections/mesh-documents.js';
 import { projectionRoutes } from './modules/projections/routes.js';
 import type { Store } from './store/store.js';
 
@@ -148,13 +148,12 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
         roles: store.roles,
         clock,
         grants,
-        // Meshes arrive with their module; until then an account holds none.
-        contents: (account) => ({ meshes: async () => [], projections: () => projectionNames(account.id) }),
+        contents: (account) => ({ meshes: () => store.meshes.meshNames(account.id), projections: () => projectionNames(account.id) }),
       });
       await scope.register(projectionRoutes, {
         projections: store.projections,
         clock,
-        documents: meshDocumentsOf(store),
+        documents: store.meshes,
         engine,
         limits: {
           budget: { maxScan: config.projectionMaxDocuments },
@@ -162,6 +161,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
           stageBytes: config.projectionStageBytes,
         },
       });
+      await scope.register(meshRoutes, { meshes: store.meshes, clock });
     },
     { prefix: '/:account' },
   );

@@ -2,6 +2,7 @@
 // its first line; it is the one place they are written.
 import { parseArgs } from 'node:util';
 import { accountCommand, clientCommand, throttleFlagNames } from './cli/account-commands.js';
+import { indexCommand } from './cli/index-commands.js';
 import { keysCommand } from './cli/key-commands.js';
 import { roleCommand } from './cli/role-commands.js';
 import { UsageError } from './cli/usage.js';
@@ -23,6 +24,7 @@ Commands:
                    [--cors-origins ORIGIN,ORIGIN|*] [--login-free-failures N] [--login-max-backoff S]
                    [--login-lock-failures N] [--login-lock-seconds S] [--login-ip-free-failures N]
                    [--login-ip-lock-failures N] [--default-permissions PERMISSIBLE:FLAGS,...|none]
+                   [--scan-budget N]  documents one mesh query may examine without an index (0: none)
   client create ACCOUNT               add a client (public key) to an account
   client list ACCOUNT
   client set PUBLICKEY [--access-token-lifetime S] [--refresh-absolute-lifetime S]
@@ -35,6 +37,10 @@ Commands:
                                       a registered, verified user; the password is read from standard input
   user role add|remove ACCOUNT USERNAME ROLE
   user activate|deactivate ACCOUNT USERNAME
+  index create ACCOUNT MESH PATH [PATH...] [--unique] [--name NAME]
+                                      an index on dotted paths of a mesh's documents, e.g. index create shop person lastName age
+  index list ACCOUNT [MESH]
+  index drop ACCOUNT NAME
   keys list | keys rotate [--alg EdDSA|ES256|RS256]
 
 Every command takes --json for machine-readable output and the store settings:
@@ -56,6 +62,9 @@ const commandOptions = {
   'api-window': { type: 'string' },
   'cors-origins': { type: 'string' },
   'default-permissions': { type: 'string' },
+  'scan-budget': { type: 'string' },
+  unique: { type: 'boolean' },
+  name: { type: 'string' },
   description: { type: 'string' },
   permission: { type: 'string', multiple: true },
   role: { type: 'string', multiple: true },
@@ -92,6 +101,7 @@ async function main(argv: string[]): Promise<number> {
     else if (command === 'client') await clientCommand(store, action, rest, values);
     else if (command === 'role') await roleCommand(store, action, rest, values);
     else if (command === 'user') await userCommand(store, action, rest, values);
+    else if (command === 'index') await indexCommand(store, action, rest, values);
     else if (command === 'keys') await keysCommand(store, action, values.alg, json);
     else throw new UsageError(`unknown command "${command}"; run openmeshy --help`);
   } finally {

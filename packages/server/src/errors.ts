@@ -107,6 +107,35 @@ export const reasons = {
   security_question_text_required: { status: 400, reason: 'Question text is required.' },
   security_answer_required: { status: 400, reason: 'Answer is required.' },
 
+  // --- meshes (data/*.rst; "insufficent" is the docs' spelling)
+  mesh_name_invalid: { status: 400, reason: 'Mesh name is invalid and must be alpha characters only.' },
+  mesh_property_invalid: { status: 400, reason: "Mesh property cannot begin with '$' or contain '.'." },
+  mesh_id_taken: { status: 400, reason: 'Mesh already exists for provided id.' },
+  mesh_data_missing: { status: 400, reason: 'No data was provided.' },
+  mesh_batch_invalid: { status: 400, reason: 'Data is in an invalid format. The status of each object will be brought back to identify the error.' },
+  mesh_not_found: { status: 404, reason: 'Mesh data was not found.' },
+  meshes_create_forbidden: { status: 403, reason: 'User has insufficent permission to create meshes or specific mesh.' },
+  meshes_read_forbidden: { status: 403, reason: 'User has insufficent permission to read meshes or mesh.' },
+  meshes_update_forbidden: { status: 403, reason: 'User has insufficent permission to update meshes or mesh.' },
+  meshes_delete_forbidden: { status: 403, reason: 'User has insufficent permission to delete meshes or mesh.' },
+  filter_required: { status: 400, reason: 'Filter is required.' },
+  update_required: { status: 400, reason: 'Update is required.' },
+  filter_invalid: { status: 400, reason: 'Filter is in an invalid format. It must be in a valid Mongo DB format.' },
+  update_invalid: { status: 400, reason: 'Update is in an invalid format. It must be in a valid Mongo DB format.' },
+  mesh_order_by_invalid: { status: 400, reason: 'Order by is in an invalid format. It must be in a valid Mongo DB format.' },
+  // DELETE /meshes/{mesh}?filter= words its two sentences differently from PATCH (deleting.rst).
+  delete_filter_missing: { status: 400, reason: 'Filter was not provided.' },
+  delete_filter_invalid: { status: 400, reason: 'Filter is in an invalid format.' },
+  // A query that would scan more unindexed documents than the account's scan budget allows.
+  database_limit_exceeded: { status: 429, reason: LIMIT_SENTENCE },
+  // A query that ran past the store's statement timeout (PostgreSQL): the database was asked too much at once.
+  database_timeout: { status: 429, reason: LIMIT_SENTENCE },
+  // Ours, worded as the docs': what a stored document cannot be.
+  mesh_data_not_object: { status: 400, reason: 'Mesh data must be a JSON object.' },
+  mesh_id_invalid: { status: 400, reason: 'Mesh id must be a 24-character hexadecimal string.' },
+  mesh_id_unchangeable: { status: 400, reason: 'Mesh id cannot be changed.' },
+  mesh_number_invalid: { status: 400, reason: 'Mesh data can only hold finite numbers.' },
+  mesh_data_too_deep: { status: 400, reason: 'Mesh data cannot be nested more than 100 levels deep.' },
   // --- projections (data/projecting.rst; "insufficent" is the docs' spelling)
   projection_name_required: { status: 400, reason: 'Projection name is required.' },
   projection_order_by_invalid: { status: 400, reason: 'Order by is invalid.' },
@@ -162,10 +191,12 @@ export class ApiError extends Error {
   readonly oauthError: string;
   /** Extra response headers, e.g. Retry-After. */
   headers: Record<string, string> = {};
+  /** More fields of the MeshyDB body after statusCode, code and message (a bulk create's per-object errors). */
+  readonly extra: Record<string, unknown> | undefined;
 
   constructor(
     readonly code: ReasonCode,
-    options: { reason?: string; detail?: string; headers?: Record<string, string> } = {},
+    options: { reason?: string; detail?: string; headers?: Record<string, string>; extra?: Record<string, unknown> } = {},
   ) {
     const entry: { status: number; reason: string; oauthError?: string } = reasons[code];
     super(options.detail ?? entry.reason);
@@ -174,6 +205,7 @@ export class ApiError extends Error {
     this.reason = options.reason ?? entry.reason;
     this.oauthError = entry.oauthError ?? (entry.status >= 500 ? 'server_error' : 'invalid_request');
     if (options.headers) this.headers = options.headers;
+    this.extra = options.extra;
   }
 }
 
@@ -199,6 +231,8 @@ const fieldCodes: Partial<Record<string, ReasonCode>> = {
   page: 'page_invalid',
   pageSize: 'page_size_invalid',
   orderBy: 'order_by_invalid',
+  // The meshes routes' path parameter (its pattern: letters only).
+  mesh: 'mesh_name_invalid',
 };
 
 /** Fields whose documented sentence for "missing" has a code of its own. */

@@ -88,6 +88,8 @@ function applyAccountOptions(current: AccountSettings, options: Options): Accoun
   const window = str('api-window');
   if (window) next.apiLimitWindowSeconds = seconds('--api-window', window, 1);
   next.loginThrottle = applyThrottleOptions(next.loginThrottle, str);
+  const budget = str('scan-budget');
+  if (budget) next.scanBudget = count('--scan-budget', budget, 0);
   return next;
 }
 

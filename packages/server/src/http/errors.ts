@@ -29,7 +29,7 @@ function send(reply: FastifyReply, error: ApiError, body: Record<string, unknown
 /** MeshyDB API body. */
 export function sendApiError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const apiError = toApiError(error, request);
-  return send(reply, apiError, { statusCode: apiError.status, code: apiError.code, message: apiError.reason });
+  return send(reply, apiError, { statusCode: apiError.status, code: apiError.code, message: apiError.reason, ...apiError.extra });
 }
 
 /** No route for the path: at the root, and in the account scope (after the account hook, so with its CORS). */

@@ -1,5 +1,6 @@
 import type { AccountStore, ClientStore } from '../modules/accounts/store.js';
 import type { RefreshFamilyStore, SigningKeyStore } from '../modules/oauth/store.js';
+import type { MeshStore } from '../modules/meshes/store.js';
 import type { ProjectionStore } from '../modules/projections/store.js';
 import type { RoleStore } from '../modules/roles/store.js';
 import type { UserStore } from '../modules/users/store.js';
@@ -21,5 +22,6 @@ export interface Store {
   readonly refreshFamilies: RefreshFamilyStore;
   readonly roles: RoleStore;
   readonly signingKeys: SigningKeyStore;
+  readonly meshes: MeshStore;
   readonly projections: ProjectionStore;
 }

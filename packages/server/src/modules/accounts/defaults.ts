@@ -26,6 +26,9 @@ export const defaultAccountSettings: AccountSettings = {
     { permissibleName: 'meshes', create: true, read: true, update: true, delete: true },
     { permissibleName: 'projections', create: false, read: true, update: false, delete: false },
   ],
+  // Generous: a scan of a million small documents takes about a second, which a reader thread
+  // absorbs; an operator who wants every query indexed sets 0 (`--scan-budget 0`).
+  scanBudget: 1_000_000,
 };
 
 export const defaultClientSettings: ClientSettings = {

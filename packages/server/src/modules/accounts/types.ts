@@ -44,6 +44,12 @@ export interface AccountSettings {
    * --default-permissions none` narrows it.
    */
   defaultPermissions: DefaultGrant[];
+  /**
+   * MeshyDB's "Database limit": how many documents one mesh query may examine without an index
+   * narrowing it (a search, PATCH or DELETE by filter); past it the query is refused with a 429
+   * before it runs. 0 refuses every unindexed scan.
+   */
+  scanBudget: number;
 }
 
 export interface Account {

@@ -96,3 +96,14 @@ export interface MeshStore {
 
 /** Parsed form of a stored document, for the evaluator and updates. */
 export type MeshDocument = JsonObject;
+
+/**
+ * A search ran past the store's per-statement time limit (PostgreSQL's statement_timeout): the
+ * database was asked too much at once, not a bad request. The routes answer 503 (or 429).
+ */
+export class QueryTimeout extends Error {
+  constructor(readonly limitMs: number) {
+    super(`a query ran longer than ${limitMs} ms`);
+    this.name = 'QueryTimeout';
+  }
+}

@@ -71,7 +71,7 @@ export class PgConnection {
   }
 
   /** `work` in one transaction on one connection: committed whole, or rolled back whole. */
-  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>, uniqueField = 'unique'): Promise<T> {
+  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>, uniqueField = 'unique', begin = 'BEGIN'): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -79,7 +79,7 @@ export class PgConnection {
       throw new StoreUnavailable(error);
     }
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const result = await work(client);
       await client.query('COMMIT');
       return result;
@@ -94,6 +94,11 @@ export class PgConnection {
   close(): Promise<void> {
     return this.pool.end();
   }
+}
+
+/** A named (prepared once per connection) statement on a client of `transaction`. */
+export function namedQuery(client: pg.PoolClient, text: string, values: unknown[] = [], rowMode?: 'array'): Promise<pg.QueryResult> {
+  return client.query({ name: statementName(text), text, values, rowMode } as pg.QueryConfig);
 }
 
 const statementNames = new Map<string, string>();

@@ -130,6 +130,40 @@ export const migrations: { version: number; name: string; sql: string }[] = [
     `,
   },
   {
+    version: 5,
+    name: 'meshes: documents, their path-shape catalog, their indexes',
+    // Keyed by account first (Citus: distribute every table by account_id, no schema change).
+    // `body` is the document's JSON text as written (`_id` first), answered verbatim: jsonb's own
+    // text reorders keys. `doc` is the jsonb the queries and indexes read, derived from it.
+    sql: `
+      CREATE TABLE mesh_documents (
+        account_id TEXT NOT NULL,
+        mesh TEXT NOT NULL,
+        id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        doc JSONB GENERATED ALWAYS AS (body::jsonb) STORED,
+        PRIMARY KEY (account_id, mesh, id)
+      );
+      CREATE TABLE mesh_shapes (
+        account_id TEXT NOT NULL,
+        mesh TEXT NOT NULL,
+        path TEXT NOT NULL,
+        bits INTEGER NOT NULL,
+        PRIMARY KEY (account_id, mesh, path)
+      );
+      CREATE TABLE mesh_indexes (
+        account_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        mesh TEXT NOT NULL,
+        paths JSONB NOT NULL,
+        is_unique BOOLEAN NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (account_id, name)
+      );
+      CREATE INDEX mesh_indexes_mesh ON mesh_indexes(account_id, mesh);
+    `,
+  },
+  {
     version: 7,
     name: 'projections: stored aggregation pipelines',
     // The pipeline is TEXT, not JSONB: jsonb reorders keys, and a $sort's or $project's key order

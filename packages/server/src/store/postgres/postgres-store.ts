@@ -5,6 +5,7 @@ import { PgRefreshFamilyStore } from './refresh-families.js';
 import { PgSigningKeyStore } from './signing-keys.js';
 import { PgUserStore } from './users.js';
 import { PgRoleStore } from './roles.js';
+import { PgMeshStore } from './meshes.js';
 import { PgProjectionStore } from './projections.js';
 
 /** The PostgreSQL store, for several OpenMeshy instances on one database: every port over one pool (connection.ts). */
@@ -16,6 +17,7 @@ export class PostgresStore implements Store {
   readonly refreshFamilies: PgRefreshFamilyStore;
   readonly roles: PgRoleStore;
   readonly signingKeys: PgSigningKeyStore;
+  readonly meshes: PgMeshStore;
   readonly projections: PgProjectionStore;
 
   private constructor(private readonly connection: PgConnection) {
@@ -25,6 +27,7 @@ export class PostgresStore implements Store {
     this.refreshFamilies = new PgRefreshFamilyStore(connection);
     this.roles = new PgRoleStore(connection);
     this.signingKeys = new PgSigningKeyStore(connection);
+    this.meshes = new PgMeshStore(connection);
     this.projections = new PgProjectionStore(connection);
   }
 

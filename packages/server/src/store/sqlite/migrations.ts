@@ -128,6 +128,38 @@ export const migrations: { version: number; name: string; sql: string }[] = [
     `,
   },
   {
+    version: 5,
+    name: 'meshes: documents, their path-shape catalog, their indexes',
+    // Keyed by account first, as on PostgreSQL. `doc` is the document's JSON text as the client's
+    // write produced it (`_id` first), answered verbatim. The shape catalog only grows (bits OR).
+    sql: `
+      CREATE TABLE mesh_documents (
+        account_id TEXT NOT NULL,
+        mesh TEXT NOT NULL,
+        id TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        PRIMARY KEY (account_id, mesh, id)
+      ) WITHOUT ROWID;
+      CREATE TABLE mesh_shapes (
+        account_id TEXT NOT NULL,
+        mesh TEXT NOT NULL,
+        path TEXT NOT NULL,
+        bits INTEGER NOT NULL,
+        PRIMARY KEY (account_id, mesh, path)
+      ) WITHOUT ROWID;
+      CREATE TABLE mesh_indexes (
+        account_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        mesh TEXT NOT NULL,
+        paths TEXT NOT NULL,
+        is_unique INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (account_id, name)
+      );
+      CREATE INDEX mesh_indexes_mesh ON mesh_indexes(account_id, mesh);
+    `,
+  },
+  {
     version: 7,
     name: 'projections: stored aggregation pipelines',
     // Versions 5 and 6 belong to meshes and users self-service, written alongside: the runner

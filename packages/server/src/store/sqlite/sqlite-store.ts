@@ -5,6 +5,7 @@ import { SqliteRefreshFamilyStore } from './refresh-families.js';
 import { SqliteSigningKeyStore } from './signing-keys.js';
 import { SqliteUserStore } from './users.js';
 import { SqliteRoleStore } from './roles.js';
+import { SqliteMeshStore } from './meshes.js';
 import { SqliteProjectionStore } from './projections.js';
 
 export { SQLITE_FILE } from './connection.js';
@@ -18,6 +19,7 @@ export class SqliteStore implements Store {
   readonly refreshFamilies: SqliteRefreshFamilyStore;
   readonly roles: SqliteRoleStore;
   readonly signingKeys: SqliteSigningKeyStore;
+  readonly meshes: SqliteMeshStore;
   readonly projections: SqliteProjectionStore;
   private readonly pingStatement;
 
@@ -28,6 +30,7 @@ export class SqliteStore implements Store {
     this.refreshFamilies = new SqliteRefreshFamilyStore(connection);
     this.roles = new SqliteRoleStore(connection);
     this.signingKeys = new SqliteSigningKeyStore(connection);
+    this.meshes = new SqliteMeshStore(connection);
     this.projections = new SqliteProjectionStore(connection);
     this.pingStatement = connection.db.prepare('SELECT 1');
   }
@@ -41,7 +44,8 @@ export class SqliteStore implements Store {
     this.pingStatement.get();
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.meshes.closeReaders();
     return this.connection.close();
   }
 }

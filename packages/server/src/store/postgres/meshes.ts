@@ -1,0 +1,375 @@
+import type pg from 'pg';
+import { applyUpdate, matches } from '../../query/evaluate.js';
+import { compileQuery, type CompiledQuery } from '../../query/sql/compile.js';
+import { mergeShapes, shapesOf, type PathShapes } from '../../query/sql/shapes.js';
+import type { Filter, JsonObject, Sort, Update } from '../../query/tree.js';
+import {
+  QueryTimeout,
+  ScanBudgetExceeded,
+  type MeshIndex,
+  type MeshQuery,
+  type MeshStore,
+  type QueryBudget,
+  type SearchResult,
+  type StoredDocument,
+  type UpdateManyResult,
+} from '../../modules/meshes/store.js';
+import { UniqueViolation } from '../errors.js';
+import { indexKeyExpression, pageCandidates, sqlIndexName, SQL_INDEX_PREFIX, validateIndex, type CandidateRow } from '../mesh-queries.js';
+import { namedQuery, type PgConnection } from './connection.js';
+
+/** How long one search (or the reads of an updateMany/deleteMany) may run before it is cancelled. */
+export const DEFAULT_SEARCH_TIMEOUT_MS = 5_000;
+/** A REPEATABLE READ write that met a concurrent change is run again from the start, this many times at most. */
+const SERIALIZATION_RETRIES = 8;
+
+const INSERT_ONE = 'INSERT INTO mesh_documents (account_id, mesh, id, body) VALUES ($1, $2, $3, $4)';
+// One statement, so atomic without a transaction: the documents and the catalog's new bits.
+const INSERT_WITH_SHAPES = `WITH docs AS (
+    INSERT INTO mesh_documents (account_id, mesh, id, body)
+    SELECT $1::text, $2::text, d.id, d.body FROM unnest($3::text[], $4::text[]) AS d(id, body)
+  ), shapes AS (
+    INSERT INTO mesh_shapes (account_id, mesh, path, bits)
+    SELECT $1::text, $2::text, s.path, s.bits FROM unnest($5::text[], $6::int[]) AS s(path, bits)
+    ON CONFLICT (account_id, mesh, path) DO UPDATE SET bits = mesh_shapes.bits | excluded.bits
+  ) SELECT 1`;
+const REPLACE = 'UPDATE mesh_documents SET body = $4 WHERE account_id = $1 AND mesh = $2 AND id = $3';
+const REPLACE_WITH_SHAPES = `WITH changed AS (
+    UPDATE mesh_documents SET body = $4 WHERE account_id = $1 AND mesh = $2 AND id = $3 RETURNING 1
+  ), shapes AS (
+    INSERT INTO mesh_shapes (account_id, mesh, path, bits)
+    SELECT $1::text, $2::text, s.path, s.bits FROM unnest($5::text[], $6::int[]) AS s(path, bits) WHERE EXISTS (SELECT 1 FROM changed)
+    ON CONFLICT (account_id, mesh, path) DO UPDATE SET bits = mesh_shapes.bits | excluded.bits
+  ) SELECT count(*)::int AS n FROM changed`;
+const UPSERT_SHAPES = `INSERT INTO mesh_shapes (account_id, mesh, path, bits)
+  SELECT $1::text, $2::text, s.path, s.bits FROM unnest($3::text[], $4::int[]) AS s(path, bits)
+  ON CONFLICT (account_id, mesh, path) DO UPDATE SET bits = mesh_shapes.bits | excluded.bits`;
+const WRITE_BACK = `UPDATE mesh_documents AS m SET body = u.body FROM unnest($3::text[], $4::text[]) AS u(id, body)
+  WHERE m.account_id = $1 AND m.mesh = $2 AND m.id = u.id`;
+const CATALOG = `SELECT 's' AS kind, path AS name, bits FROM mesh_shapes WHERE account_id = $1 AND mesh = $2
+  UNION ALL SELECT 'i', name, 0 FROM mesh_indexes WHERE account_id = $1 AND mesh = $2`;
+const COUNT_UP_TO = 'SELECT count(*)::int AS n FROM (SELECT 1 FROM mesh_documents WHERE account_id = $1 AND mesh = $2 LIMIT $3) AS scanned';
+
+interface IndexRow {
+  name: string;
+  mesh: string;
+  paths: string[];
+  is_unique: boolean;
+  created_at: string;
+}
+
+interface Prepared {
+  readonly compiled: CompiledQuery;
+  readonly whereSql: string;
+  readonly indexed: boolean;
+}
+
+/**
+ * The meshes port on PostgreSQL. Single-document writes are one statement each (the catalog's
+ * new bits in the same statement when there are any). A search is one REPEATABLE READ READ ONLY
+ * transaction, so the catalog it compiles against and the rows it reads are one snapshot, under
+ * a statement timeout; updateMany and deleteMany are REPEATABLE READ transactions that lock what
+ * they change and start over when a concurrent write got there first.
+ */
+export class PgMeshStore implements MeshStore {
+  private readonly shapeCache = new Map<string, PathShapes>();
+  /** Whether a query's plan seeks a mesh index, by the mesh's index set and the SQL text. */
+  private readonly plans = new Map<string, boolean>();
+  private codePointStrings: Promise<boolean> | undefined;
+
+  constructor(private readonly connection: PgConnection, private readonly options: { searchTimeoutMs?: number } = {}) {}
+
+  private get timeoutMs(): number {
+    return this.options.searchTimeoutMs ?? DEFAULT_SEARCH_TIMEOUT_MS;
+  }
+
+  async insert(accountId: string, mesh: string, documents: readonly StoredDocument[]): Promise<void> {
+    if (documents.length === 0) return;
+    const added = this.newShapes(accountId, mesh, documents.map((document) => JSON.parse(document.json) as JsonObject));
+    if (added.size === 0 && documents.length === 1) {
+      await this.connection.query(INSERT_ONE, [accountId, mesh, documents[0]!.id, documents[0]!.json], { uniqueField: 'mesh id' });
+      return;
+    }
+    const [paths, bits] = shapeArrays(added);
+    await this.connection.query(INSERT_WITH_SHAPES, [accountId, mesh, documents.map((d) => d.id), documents.map((d) => d.json), paths, bits], { uniqueField: 'mesh id' });
+    this.rememberShapes(accountId, mesh, added);
+  }
+
+  async get(accountId: string, mesh: string, id: string): Promise<StoredDocument | undefined> {
+    const result = await this.connection.query('SELECT body FROM mesh_documents WHERE account_id = $1 AND mesh = $2 AND id = $3', [accountId, mesh, id], { rowMode: 'array' });
+    const row = result.rows[0] as [string] | undefined;
+    return row && { id, json: row[0] };
+  }
+
+  async replace(accountId: string, mesh: string, document: StoredDocument): Promise<boolean> {
+    const added = this.newShapes(accountId, mesh, [JSON.parse(document.json) as JsonObject]);
+    if (added.size === 0) {
+      return (await this.connection.query(REPLACE, [accountId, mesh, document.id, document.json], { uniqueField: 'mesh id' })).rowCount === 1;
+    }
+    const [paths, bits] = shapeArrays(added);
+    const result = await this.connection.query(REPLACE_WITH_SHAPES, [accountId, mesh, document.id, document.json, paths, bits], { uniqueField: 'mesh id' });
+    const replaced = (result.rows[0] as { n: number }).n === 1;
+    if (replaced) this.rememberShapes(accountId, mesh, added);
+    return replaced;
+  }
+
+  async search(accountId: string, mesh: string, query: MeshQuery & { offset: number; limit: number }, budget: QueryBudget): Promise<SearchResult> {
+    return this.timed(() =>
+      this.connection.transaction(async (client) => {
+        await client.query(`SET LOCAL statement_timeout = ${Math.trunc(this.timeoutMs)}`);
+        const prepared = await this.prepare(client, accountId, mesh, query, budget);
+        const { compiled, whereSql, indexed } = prepared;
+        const plan = { sqlOnly: compiled.exact && compiled.sortExact, indexed };
+        const base = [accountId, mesh, ...compiled.params];
+        const limitParam = 3 + compiled.params.length + compiled.orderParams.length;
+        if (plan.sqlOnly) {
+          const page = (
+            await client.query(`SELECT id, body AS json FROM mesh_documents WHERE ${whereSql} ORDER BY ${compiled.orderBy} LIMIT $${limitParam} OFFSET $${limitParam + 1}`, [
+              ...base,
+              ...compiled.orderParams,
+              query.limit,
+              query.offset,
+            ])
+          ).rows as CandidateRow[];
+          const totalRecords =
+            page.length < query.limit && (page.length > 0 || query.offset === 0)
+              ? query.offset + page.length
+              : ((await client.query(`SELECT count(*)::int AS n FROM mesh_documents WHERE ${whereSql}`, base)).rows[0] as { n: number }).n;
+          return { results: page.map((row) => ({ id: row.id, json: row.json })), totalRecords, plan };
+        }
+        const rows = await this.candidates(client, accountId, mesh, prepared, compiled.sortExact, false);
+        return { ...pageCandidates(rows, compiled, query), plan };
+      }, 'unique', 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'),
+    );
+  }
+
+  async updateMany(accountId: string, mesh: string, filter: Filter | undefined, update: Update, now: number, budget: QueryBudget): Promise<UpdateManyResult> {
+    const date = new Date(now);
+    return this.retried(() =>
+      this.connection.transaction(async (client) => {
+        await client.query(`SET LOCAL statement_timeout = ${Math.trunc(this.timeoutMs)}`);
+        const prepared = await this.prepare(client, accountId, mesh, { filter }, budget);
+        let matchedCount = 0;
+        const changed: JsonObject[] = [];
+        for (const row of await this.candidates(client, accountId, mesh, prepared, false, true)) {
+          const document = JSON.parse(row.json) as JsonObject;
+          if (!prepared.compiled.exact && !matches(filter, document)) continue;
+          matchedCount++;
+          const outcome = applyUpdate(document, update, { filter, now: date });
+          if (outcome.modified) changed.push(outcome.document);
+        }
+        if (changed.length > 0) {
+          await namedQuery(client, WRITE_BACK, [accountId, mesh, changed.map((d) => d['_id'] as string), changed.map((d) => JSON.stringify(d))]);
+          const added = this.newShapes(accountId, mesh, changed);
+          if (added.size > 0) {
+            const [paths, bits] = shapeArrays(added);
+            await namedQuery(client, UPSERT_SHAPES, [accountId, mesh, paths, bits]);
+          }
+          return { result: { matchedCount, modifiedCount: changed.length }, added };
+        }
+        return { result: { matchedCount, modifiedCount: 0 }, added: new Map<string, number>() };
+      }, 'mesh id', 'BEGIN ISOLATION LEVEL REPEATABLE READ'),
+    ).then(({ result, added }) => {
+      this.rememberShapes(accountId, mesh, added);
+      return result;
+    });
+  }
+
+  async deleteOne(accountId: string, mesh: string, id: string): Promise<boolean> {
+    return (await this.connection.query('DELETE FROM mesh_documents WHERE account_id = $1 AND mesh = $2 AND id = $3', [accountId, mesh, id])).rowCount === 1;
+  }
+
+  async deleteMany(accountId: string, mesh: string, filter: Filter | undefined, budget: QueryBudget): Promise<number> {
+    return this.retried(() =>
+      this.connection.transaction(async (client) => {
+        await client.query(`SET LOCAL statement_timeout = ${Math.trunc(this.timeoutMs)}`);
+        const prepared = await this.prepare(client, accountId, mesh, { filter }, budget);
+        if (prepared.compiled.exact) {
+          return (await client.query(`DELETE FROM mesh_documents WHERE ${prepared.whereSql}`, [accountId, mesh, ...prepared.compiled.params])).rowCount ?? 0;
+        }
+        const ids = (await this.candidates(client, accountId, mesh, prepared, false, true))
+          .filter((row) => matches(filter, JSON.parse(row.json) as JsonObject))
+          .map((row) => row.id);
+        if (ids.length === 0) return 0;
+        return (await namedQuery(client, 'DELETE FROM mesh_documents WHERE account_id = $1 AND mesh = $2 AND id = ANY($3::text[])', [accountId, mesh, ids])).rowCount ?? 0;
+      }, 'unique', 'BEGIN ISOLATION LEVEL REPEATABLE READ'),
+    );
+  }
+
+  async meshNames(accountId: string): Promise<string[]> {
+    const result = await this.connection.query('SELECT DISTINCT mesh COLLATE "C" AS mesh FROM mesh_shapes WHERE account_id = $1 ORDER BY 1', [accountId], { rowMode: 'array' });
+    return (result.rows as [string][]).map((row) => row[0]);
+  }
+
+  async createIndex(accountId: string, index: MeshIndex): Promise<void> {
+    validateIndex(index);
+    const keys = index.paths.map((path) => indexKeyExpression('postgres', path)).join(', ');
+    await this.connection.transaction(async (client) => {
+      try {
+        await client.query('INSERT INTO mesh_indexes (account_id, name, mesh, paths, is_unique, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+          accountId,
+          index.name,
+          index.mesh,
+          JSON.stringify(index.paths),
+          index.unique,
+          index.createdAt,
+        ]);
+      } catch (error) {
+        throw (error as { code?: string }).code === '23505' ? new UniqueViolation('index') : error;
+      }
+      try {
+        // Only our hex name and checked paths reach the DDL (mesh-queries.ts).
+        await client.query(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${sqlIndexName(accountId, index.name)} ON mesh_documents (account_id, mesh, ${keys})`);
+      } catch (error) {
+        throw (error as { code?: string }).code === '23505' ? new UniqueViolation('mesh id') : error;
+      }
+    });
+  }
+
+  async listIndexes(accountId: string, mesh?: string): Promise<MeshIndex[]> {
+    const result =
+      mesh === undefined
+        ? await this.connection.query('SELECT * FROM mesh_indexes WHERE account_id = $1 ORDER BY mesh COLLATE "C", name COLLATE "C"', [accountId])
+        : await this.connection.query('SELECT * FROM mesh_indexes WHERE account_id = $1 AND mesh = $2 ORDER BY name COLLATE "C"', [accountId, mesh]);
+    return (result.rows as IndexRow[]).map((row) => ({ name: row.name, mesh: row.mesh, paths: row.paths, unique: row.is_unique, createdAt: Number(row.created_at) }));
+  }
+
+  async dropIndex(accountId: string, name: string): Promise<boolean> {
+    return this.connection.transaction(async (client) => {
+      if ((await client.query('DELETE FROM mesh_indexes WHERE account_id = $1 AND name = $2', [accountId, name])).rowCount !== 1) return false;
+      await client.query(`DROP INDEX IF EXISTS ${sqlIndexName(accountId, name)}`);
+      return true;
+    });
+  }
+
+  /**
+   * Compiles against the catalog of this transaction's snapshot, decides from the plan whether an
+   * index narrows the query, and refuses an unindexed one over more than the budget's documents.
+   */
+  private async prepare(client: pg.PoolClient, accountId: string, mesh: string, query: { filter?: Filter; sort?: Sort }, budget: QueryBudget): Promise<Prepared> {
+    const catalog = (await namedQuery(client, CATALOG, [accountId, mesh])).rows as { kind: 's' | 'i'; name: string; bits: number }[];
+    const shapes = new Map<string, number>();
+    const indexes: string[] = [];
+    for (const row of catalog) {
+      if (row.kind === 's') shapes.set(row.name, row.bits);
+      else indexes.push(row.name);
+    }
+    const compiled = compileQuery(
+      { dialect: 'postgres', docColumn: 'doc', idColumn: 'id', firstParam: 3, codePointStrings: await this.stringsByCodePoint(client) },
+      { filter: query.filter, sort: query.sort },
+      shapes,
+    );
+    const whereSql = `account_id = $1 AND mesh = $2 AND (${compiled.where})`;
+    const params = [accountId, mesh, ...compiled.params];
+    const sql = `SELECT id FROM mesh_documents WHERE ${whereSql}`;
+    const key = `${indexes.sort().join(',')}\u0000${sql}`;
+    let indexed = this.plans.get(key);
+    if (indexed === undefined) {
+      const explained = (await client.query(`EXPLAIN (FORMAT JSON) ${sql}`, params)).rows[0] as { 'QUERY PLAN': [{ Plan: PlanNode }] };
+      indexed = planSeeksIndex(explained['QUERY PLAN'][0].Plan);
+      if (this.plans.size >= 2_000) this.plans.clear();
+      this.plans.set(key, indexed);
+    }
+    if (!indexed) {
+      const examined = ((await namedQuery(client, COUNT_UP_TO, [accountId, mesh, budget.maxScan + 1])).rows[0] as { n: number }).n;
+      if (examined > budget.maxScan) throw new ScanBudgetExceeded(examined, budget.maxScan);
+    }
+    return { compiled, whereSql, indexed };
+  }
+
+  private async candidates(client: pg.PoolClient, accountId: string, mesh: string, prepared: Prepared, ordered: boolean, lock: boolean): Promise<CandidateRow[]> {
+    const { compiled, whereSql } = prepared;
+    const order = ordered ? ` ORDER BY ${compiled.orderBy}` : '';
+    const params = ordered ? [accountId, mesh, ...compiled.params, ...compiled.orderParams] : [accountId, mesh, ...compiled.params];
+    return (await client.query(`SELECT id, body AS json FROM mesh_documents WHERE ${whereSql}${order}${lock ? ' FOR UPDATE' : ''}`, params)).rows as CandidateRow[];
+  }
+
+  private stringsByCodePoint(client: pg.PoolClient): Promise<boolean> {
+    this.codePointStrings ??= client
+      .query('SELECT datcollate FROM pg_database WHERE datname = current_database()')
+      .then((result) => /^(C|POSIX|C\.UTF-?8)$/i.test((result.rows[0] as { datcollate: string }).datcollate))
+      .catch((error: unknown) => {
+        this.codePointStrings = undefined;
+        throw error;
+      });
+    return this.codePointStrings;
+  }
+
+  /** A cancelled statement (statement_timeout) as QueryTimeout; anything else as it is. */
+  private async timed<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if ((error as { code?: string }).code === '57014') throw new QueryTimeout(this.timeoutMs);
+      throw error;
+    }
+  }
+
+  /** Runs a REPEATABLE READ write again when PostgreSQL refused it for a concurrent change (40001) or a deadlock (40P01). */
+  private async retried<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.timed(work);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if ((code === '40001' || code === '40P01') && attempt < SERIALIZATION_RETRIES) continue;
+        throw error;
+      }
+    }
+  }
+
+  /** The catalog bits `documents` bring over the cached catalog (the cache may lack bits; it never has extra). */
+  private newShapes(accountId: string, mesh: string, documents: readonly JsonObject[]): Map<string, number> {
+    const brought = new Map<string, number>();
+    for (const document of documents) for (const [path, bits] of shapesOf(document)) brought.set(path, (brought.get(path) ?? 0) | bits);
+    return mergeShapes(this.shapeCache.get(`${accountId}\u0000${mesh}`) ?? new Map(), brought).added;
+  }
+
+  /** After a commit: the cache learns what the catalog now holds at least. */
+  private rememberShapes(accountId: string, mesh: string, added: ReadonlyMap<string, number>): void {
+    if (added.size === 0) return;
+    const key = `${accountId}\u0000${mesh}`;
+    if (this.shapeCache.size >= 10_000 && !this.shapeCache.has(key)) this.shapeCache.clear();
+    this.shapeCache.set(key, mergeShapes(this.shapeCache.get(key) ?? new Map(), added).merged);
+  }
+}
+
+function shapeArrays(shapes: ReadonlyMap<string, number>): [string[], number[]] {
+  // Sorted, so that concurrent writers take the catalog's row locks in one order (no deadlock).
+  const entries = [...shapes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [entries.map(([path]) => path), entries.map(([, bits]) => bits)];
+}
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  'Index Cond'?: string;
+  Plans?: PlanNode[];
+}
+
+/**
+ * Whether every access to mesh_documents in an EXPLAIN plan seeks a mesh index, or the primary key
+ * on the id: a scan, or a seek on the account and mesh alone, reads the whole mesh.
+ */
+export function planSeeksIndex(root: PlanNode): boolean {
+  let accesses = 0;
+  let narrowed = true;
+  const seeks = (node: PlanNode): boolean =>
+    (node['Index Name'] ?? '').startsWith(SQL_INDEX_PREFIX) || (node['Index Name'] === 'mesh_documents_pkey' && /(?<![\w])id [=<>]|\(id [=<>]/.test(node['Index Cond'] ?? ''));
+  const visit = (node: PlanNode): void => {
+    const type = node['Node Type'];
+    if (node['Relation Name'] === 'mesh_documents' || type === 'Bitmap Index Scan') {
+      if (type === 'Seq Scan') {
+        accesses++;
+        narrowed = false;
+      } else if (type === 'Index Scan' || type === 'Index Only Scan' || type === 'Bitmap Index Scan') {
+        accesses++;
+        if (!seeks(node)) narrowed = false;
+      }
+    }
+    for (const child of node.Plans ?? []) visit(child);
+  };
+  visit(root);
+  return accesses > 0 && narrowed;
+}

@@ -1,0 +1,151 @@
+import type Database from 'better-sqlite3';
+import { compileQuery, type CompiledQuery } from '../../query/sql/compile.js';
+import type { PathShapes } from '../../query/sql/shapes.js';
+import type { Filter, Sort } from '../../query/tree.js';
+import type { QueryPlan, StoredDocument } from '../../modules/meshes/store.js';
+import { pageCandidates, SQL_INDEX_PREFIX, type CandidateRow } from '../mesh-queries.js';
+
+/**
+ * The read side of the SQLite mesh store, on any connection to the database: a reader thread's
+ * own (mesh-reader-worker.ts) for searches, the writer's inside its transaction for updateMany and
+ * deleteMany. Everything a query needs from the database (shape catalog, index list, plan,
+ * budget count, rows) is read in one transaction, so a document committed meanwhile with a new
+ * shape is either wholly seen or not at all.
+ */
+
+const TARGET = { dialect: 'sqlite', docColumn: 'doc', idColumn: 'id' } as const;
+
+export interface SearchRequest {
+  readonly accountId: string;
+  readonly mesh: string;
+  readonly filter?: Filter;
+  readonly sort?: Sort;
+  readonly offset: number;
+  readonly limit: number;
+  readonly maxScan: number;
+}
+
+export type SearchAnswer =
+  | { readonly kind: 'page'; readonly results: StoredDocument[]; readonly totalRecords: number; readonly plan: QueryPlan }
+  | { readonly kind: 'budget'; readonly examined: number; readonly budget: number };
+
+/** What a query selects, compiled against the catalog of the snapshot it runs in. */
+export interface PreparedQuery {
+  readonly compiled: CompiledQuery;
+  /** `AND (<where>)` after the account and mesh, for any statement over mesh_documents. */
+  readonly whereSql: string;
+  readonly indexed: boolean;
+}
+
+/** Prepared statements of one connection, by SQL text; bounded, since filters are the clients'. */
+export class MeshStatements {
+  private readonly statements = new Map<string, Database.Statement>();
+  /** Whether a statement's plan seeks one of the mesh's indexes, by SQL text and index set. */
+  private readonly plans = new Map<string, boolean>();
+  readonly shapes: Database.Statement;
+  readonly indexNames: Database.Statement;
+  readonly countUpTo: Database.Statement;
+
+  constructor(readonly db: Database.Database) {
+    this.shapes = db.prepare('SELECT path, bits FROM mesh_shapes WHERE account_id = ? AND mesh = ?').raw();
+    this.indexNames = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'mesh_documents' AND name LIKE '${SQL_INDEX_PREFIX}%' ORDER BY name`).pluck();
+    this.countUpTo = db.prepare('SELECT count(*) FROM (SELECT 1 FROM mesh_documents WHERE account_id = ? AND mesh = ? LIMIT ?)').pluck();
+  }
+
+  get(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      if (this.statements.size >= 500) this.statements.clear();
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** From EXPLAIN QUERY PLAN, once per SQL text and set of indexes (a new index changes the plan). */
+  seeksIndex(sql: string, params: readonly unknown[]): boolean {
+    const key = `${(this.indexNames.all() as string[]).join(',')}\u0000${sql}`;
+    let indexed = this.plans.get(key);
+    if (indexed === undefined) {
+      const details = (this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail);
+      indexed = narrowedByIndex(details);
+      if (this.plans.size >= 2_000) this.plans.clear();
+      this.plans.set(key, indexed);
+    }
+    return indexed;
+  }
+}
+
+/**
+ * Whether every access to mesh_documents in a plan seeks an index on more than the account and
+ * mesh (a mesh index's key, or the id): a plan that only seeks (account_id, mesh) reads the mesh.
+ */
+export function narrowedByIndex(details: readonly string[]): boolean {
+  const accesses = details.filter((detail) => /\bmesh_documents\b/.test(detail));
+  if (accesses.length === 0) return false;
+  return accesses.every(
+    (detail) =>
+      new RegExp(`^SEARCH mesh_documents USING (?:COVERING )?INDEX ${SQL_INDEX_PREFIX}\\w+ \\(account_id=\\? AND mesh=\\? AND `).test(detail) ||
+      /^SEARCH mesh_documents USING PRIMARY KEY \(account_id=\? AND mesh=\? AND id/.test(detail),
+  );
+}
+
+export function readShapes(statements: MeshStatements, accountId: string, mesh: string): Map<string, number> {
+  const shapes = new Map<string, number>();
+  for (const [path, bits] of statements.shapes.all(accountId, mesh) as [string, number][]) shapes.set(path, bits);
+  return shapes;
+}
+
+/**
+ * Compiles `filter`/`sort` against the catalog as the current transaction sees it, and applies
+ * the scan budget: a query no index narrows, over a mesh of more than `maxScan` documents, is
+ * refused (the count stops at maxScan + 1).
+ */
+export function prepareQuery(
+  statements: MeshStatements,
+  request: { accountId: string; mesh: string; filter?: Filter; sort?: Sort; maxScan: number },
+): PreparedQuery | { examined: number; budget: number } {
+  const shapes: PathShapes = readShapes(statements, request.accountId, request.mesh);
+  const compiled = compileQuery(TARGET, { filter: request.filter, sort: request.sort }, shapes);
+  const whereSql = `account_id = ? AND mesh = ? AND (${compiled.where})`;
+  const indexed = statements.seeksIndex(`SELECT id, doc FROM mesh_documents WHERE ${whereSql}`, [request.accountId, request.mesh, ...compiled.params]);
+  if (!indexed) {
+    const examined = statements.countUpTo.get(request.accountId, request.mesh, request.maxScan + 1) as number;
+    if (examined > request.maxScan) return { examined, budget: request.maxScan };
+  }
+  return { compiled, whereSql, indexed };
+}
+
+/** Every candidate row of a prepared query, in its SQL order. */
+export function candidateRows(statements: MeshStatements, accountId: string, mesh: string, prepared: PreparedQuery, ordered: boolean): CandidateRow[] {
+  const { compiled, whereSql } = prepared;
+  const sql = ordered
+    ? `SELECT id, doc AS json FROM mesh_documents WHERE ${whereSql} ORDER BY ${compiled.orderBy}`
+    : `SELECT id, doc AS json FROM mesh_documents WHERE ${whereSql}`;
+  const params = ordered ? [accountId, mesh, ...compiled.params, ...compiled.orderParams] : [accountId, mesh, ...compiled.params];
+  return statements.get(sql).all(...params) as CandidateRow[];
+}
+
+/** One search, in one read transaction of `statements`' connection. */
+export function search(statements: MeshStatements, request: SearchRequest): SearchAnswer {
+  return statements.db.transaction((): SearchAnswer => {
+    const prepared = prepareQuery(statements, request);
+    if (!('compiled' in prepared)) return { kind: 'budget', ...prepared };
+    const { compiled, whereSql, indexed } = prepared;
+    const plan = { sqlOnly: compiled.exact && compiled.sortExact, indexed };
+    const base = [request.accountId, request.mesh, ...compiled.params];
+    if (plan.sqlOnly) {
+      const page = statements
+        .get(`SELECT id, doc AS json FROM mesh_documents WHERE ${whereSql} ORDER BY ${compiled.orderBy} LIMIT ? OFFSET ?`)
+        .all(...base, ...compiled.orderParams, request.limit, request.offset) as CandidateRow[];
+      // A page that is not full, and not past the end, tells the total without counting.
+      const totalRecords =
+        page.length < request.limit && (page.length > 0 || request.offset === 0)
+          ? request.offset + page.length
+          : (statements.get(`SELECT count(*) FROM mesh_documents WHERE ${whereSql}`).pluck().get(...base) as number);
+      return { kind: 'page', results: page.map((row) => ({ id: row.id, json: row.json })), totalRecords, plan };
+    }
+    const rows = candidateRows(statements, request.accountId, request.mesh, prepared, compiled.sortExact);
+    return { kind: 'page', ...pageCandidates(rows, compiled, request), plan };
+  })();
+}

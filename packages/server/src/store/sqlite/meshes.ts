@@ -1,0 +1,224 @@
+import { applyUpdate, matches } from '../../query/evaluate.js';
+import { mergeShapes, shapesOf, type PathShapes } from '../../query/sql/shapes.js';
+import type { Filter, JsonObject, Update } from '../../query/tree.js';
+import {
+  ScanBudgetExceeded,
+  type MeshIndex,
+  type MeshQuery,
+  type MeshStore,
+  type QueryBudget,
+  type SearchResult,
+  type StoredDocument,
+  type UpdateManyResult,
+} from '../../modules/meshes/store.js';
+import { indexKeyExpression, sqlIndexName, validateIndex } from '../mesh-queries.js';
+import { uniqueOr, type SqliteConnection } from './connection.js';
+import { candidateRows, MeshStatements, prepareQuery } from './mesh-queries.js';
+import { MeshReaderPool } from './mesh-reader-pool.js';
+
+interface IndexRow {
+  name: string;
+  mesh: string;
+  paths: string;
+  is_unique: number;
+  created_at: number;
+}
+
+/**
+ * The meshes port on SQLite. Writes and get-by-id run on the server's connection (synchronous,
+ * so each is atomic); searches on reader threads (mesh-reader-pool.ts); updateMany and
+ * deleteMany read and write in one IMMEDIATE transaction on the writer, which is what keeps a
+ * PATCH and a concurrent DELETE or PUT from interleaving.
+ */
+export class SqliteMeshStore implements MeshStore {
+  private readonly s;
+  private readonly statements: MeshStatements;
+  private readonly readers: MeshReaderPool;
+  /** The shape catalog as last committed by this connection, per account and mesh: at worst stale (lacking bits). */
+  private readonly shapeCache = new Map<string, PathShapes>();
+
+  constructor(private readonly connection: SqliteConnection, options: { readers?: number } = {}) {
+    const db = connection.db;
+    this.statements = new MeshStatements(db);
+    this.readers = new MeshReaderPool(db.name, options.readers);
+    this.s = {
+      insert: db.prepare('INSERT INTO mesh_documents (account_id, mesh, id, doc) VALUES (?, ?, ?, ?)'),
+      get: db.prepare('SELECT doc FROM mesh_documents WHERE account_id = ? AND mesh = ? AND id = ?').pluck(),
+      replace: db.prepare('UPDATE mesh_documents SET doc = ? WHERE account_id = ? AND mesh = ? AND id = ?'),
+      deleteOne: db.prepare('DELETE FROM mesh_documents WHERE account_id = ? AND mesh = ? AND id = ?'),
+      upsertShape: db.prepare(`INSERT INTO mesh_shapes (account_id, mesh, path, bits) VALUES (?, ?, ?, ?)
+        ON CONFLICT (account_id, mesh, path) DO UPDATE SET bits = bits | excluded.bits`),
+      meshNames: db.prepare('SELECT DISTINCT mesh FROM mesh_shapes WHERE account_id = ? ORDER BY mesh').pluck(),
+      insertIndex: db.prepare('INSERT INTO mesh_indexes (account_id, name, mesh, paths, is_unique, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      listIndexes: db.prepare('SELECT * FROM mesh_indexes WHERE account_id = ? ORDER BY mesh, name'),
+      listMeshIndexes: db.prepare('SELECT * FROM mesh_indexes WHERE account_id = ? AND mesh = ? ORDER BY name'),
+      deleteIndex: db.prepare('DELETE FROM mesh_indexes WHERE account_id = ? AND name = ?'),
+    };
+  }
+
+  /** Before the connection closes (sqlite-store.ts): the reader threads finish and close theirs. */
+  closeReaders(): Promise<void> {
+    return this.readers.close();
+  }
+
+  async insert(accountId: string, mesh: string, documents: readonly StoredDocument[]): Promise<void> {
+    const { db } = this.connection;
+    this.connection.write(() => {
+      try {
+        db.transaction(() => {
+          for (const document of documents) this.s.insert.run(accountId, mesh, document.id, document.json);
+          this.recordShapes(accountId, mesh, documents.map((document) => JSON.parse(document.json) as JsonObject));
+        }).immediate();
+      } catch (error) {
+        this.forgetShapes(accountId, mesh);
+        throw uniqueOr(error, 'mesh id');
+      }
+    });
+  }
+
+  async get(accountId: string, mesh: string, id: string): Promise<StoredDocument | undefined> {
+    const json = this.connection.reads.get(this.s.get, accountId, mesh, id) as string | undefined;
+    return json === undefined ? undefined : { id, json };
+  }
+
+  async replace(accountId: string, mesh: string, document: StoredDocument): Promise<boolean> {
+    const { db } = this.connection;
+    return this.connection.write(() => {
+      try {
+        return db.transaction(() => {
+          if (this.s.replace.run(document.json, accountId, mesh, document.id).changes !== 1) return false;
+          this.recordShapes(accountId, mesh, [JSON.parse(document.json) as JsonObject]);
+          return true;
+        }).immediate();
+      } catch (error) {
+        this.forgetShapes(accountId, mesh);
+        throw uniqueOr(error, 'mesh id');
+      }
+    });
+  }
+
+  async search(accountId: string, mesh: string, query: MeshQuery & { offset: number; limit: number }, budget: QueryBudget): Promise<SearchResult> {
+    const answer = await this.readers.search({ accountId, mesh, filter: query.filter, sort: query.sort, offset: query.offset, limit: query.limit, maxScan: budget.maxScan });
+    if (answer.kind === 'budget') throw new ScanBudgetExceeded(answer.examined, answer.budget);
+    return { results: answer.results, totalRecords: answer.totalRecords, plan: answer.plan };
+  }
+
+  async updateMany(accountId: string, mesh: string, filter: Filter | undefined, update: Update, now: number, budget: QueryBudget): Promise<UpdateManyResult> {
+    const { db } = this.connection;
+    const date = new Date(now);
+    return this.connection.write(() => {
+      try {
+        return db.transaction((): UpdateManyResult => {
+          const prepared = prepareQuery(this.statements, { accountId, mesh, filter, maxScan: budget.maxScan });
+          if (!('compiled' in prepared)) throw new ScanBudgetExceeded(prepared.examined, prepared.budget);
+          let matchedCount = 0;
+          const changed: JsonObject[] = [];
+          for (const row of candidateRows(this.statements, accountId, mesh, prepared, false)) {
+            const document = JSON.parse(row.json) as JsonObject;
+            if (!prepared.compiled.exact && !matches(filter, document)) continue;
+            matchedCount++;
+            const outcome = applyUpdate(document, update, { filter, now: date });
+            if (!outcome.modified) continue;
+            this.s.replace.run(JSON.stringify(outcome.document), accountId, mesh, row.id);
+            changed.push(outcome.document);
+          }
+          this.recordShapes(accountId, mesh, changed);
+          return { matchedCount, modifiedCount: changed.length };
+        }).immediate();
+      } catch (error) {
+        this.forgetShapes(accountId, mesh);
+        throw uniqueOr(error, 'mesh id');
+      }
+    });
+  }
+
+  async deleteOne(accountId: string, mesh: string, id: string): Promise<boolean> {
+    return this.connection.write(() => this.s.deleteOne.run(accountId, mesh, id).changes === 1);
+  }
+
+  async deleteMany(accountId: string, mesh: string, filter: Filter | undefined, budget: QueryBudget): Promise<number> {
+    const { db } = this.connection;
+    return this.connection.write(() =>
+      db.transaction((): number => {
+        const prepared = prepareQuery(this.statements, { accountId, mesh, filter, maxScan: budget.maxScan });
+        if (!('compiled' in prepared)) throw new ScanBudgetExceeded(prepared.examined, prepared.budget);
+        if (prepared.compiled.exact) {
+          return this.statements.get(`DELETE FROM mesh_documents WHERE ${prepared.whereSql}`).run(accountId, mesh, ...prepared.compiled.params).changes;
+        }
+        let deleted = 0;
+        for (const row of candidateRows(this.statements, accountId, mesh, prepared, false)) {
+          if (matches(filter, JSON.parse(row.json) as JsonObject)) deleted += this.s.deleteOne.run(accountId, mesh, row.id).changes;
+        }
+        return deleted;
+      }).immediate(),
+    );
+  }
+
+  async meshNames(accountId: string): Promise<string[]> {
+    return this.s.meshNames.all(accountId) as string[];
+  }
+
+  async createIndex(accountId: string, index: MeshIndex): Promise<void> {
+    validateIndex(index);
+    const { db } = this.connection;
+    const keys = index.paths.map((path) => indexKeyExpression('sqlite', path)).join(', ');
+    this.connection.write(() =>
+      db.transaction(() => {
+        try {
+          this.s.insertIndex.run(accountId, index.name, index.mesh, JSON.stringify(index.paths), +index.unique, index.createdAt);
+        } catch (error) {
+          throw uniqueOr(error, 'index');
+        }
+        try {
+          // Only our hex name and checked paths reach the DDL (mesh-queries.ts).
+          db.exec(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${sqlIndexName(accountId, index.name)} ON mesh_documents (account_id, mesh, ${keys})`);
+        } catch (error) {
+          throw uniqueOr(error, 'mesh id');
+        }
+      }).immediate(),
+    );
+  }
+
+  async listIndexes(accountId: string, mesh?: string): Promise<MeshIndex[]> {
+    const rows = (mesh === undefined ? this.s.listIndexes.all(accountId) : this.s.listMeshIndexes.all(accountId, mesh)) as IndexRow[];
+    return rows.map((row) => ({ name: row.name, mesh: row.mesh, paths: JSON.parse(row.paths) as string[], unique: row.is_unique === 1, createdAt: row.created_at }));
+  }
+
+  async dropIndex(accountId: string, name: string): Promise<boolean> {
+    const { db } = this.connection;
+    return this.connection.write(() =>
+      db.transaction(() => {
+        if (this.s.deleteIndex.run(accountId, name).changes !== 1) return false;
+        db.exec(`DROP INDEX IF EXISTS ${sqlIndexName(accountId, name)}`);
+        return true;
+      }).immediate(),
+    );
+  }
+
+  /**
+   * Inside the write transaction: adds to the catalog the bits `documents` bring over what it
+   * holds. The cache is read from the database the first time, and only trusted to lack bits.
+   */
+  private recordShapes(accountId: string, mesh: string, documents: readonly JsonObject[]): void {
+    if (documents.length === 0) return;
+    const key = `${accountId}\u0000${mesh}`;
+    let known = this.shapeCache.get(key);
+    if (!known) {
+      const loaded = new Map<string, number>();
+      for (const [path, bits] of this.statements.shapes.all(accountId, mesh) as [string, number][]) loaded.set(path, bits);
+      known = loaded;
+    }
+    const brought = new Map<string, number>();
+    for (const document of documents) for (const [path, bits] of shapesOf(document)) brought.set(path, (brought.get(path) ?? 0) | bits);
+    const { merged, added } = mergeShapes(known, brought);
+    for (const [path, bits] of added) this.s.upsertShape.run(accountId, mesh, path, bits);
+    if (this.shapeCache.size >= 10_000) this.shapeCache.clear();
+    // Set before the commit: a rollback clears it (forgetShapes), so it never holds bits the database lacks.
+    this.shapeCache.set(key, merged);
+  }
+
+  private forgetShapes(accountId: string, mesh: string): void {
+    this.shapeCache.delete(`${accountId}\u0000${mesh}`);
+  }
+}
+
