@@ -156,7 +156,6 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
         documents: store.meshes,
         engine,
         limits: {
-          budget: { maxScan: config.projectionMaxDocuments },
           maxDocuments: config.projectionMaxDocuments,
           stageBytes: config.projectionStageBytes,
         },

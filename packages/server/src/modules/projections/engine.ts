@@ -3,6 +3,7 @@ import type { AnyObject } from 'mingo/types';
 import { matches, sortDocuments } from '../../query/evaluate.js';
 import { parseFilter, parseOrderBy } from '../../query/parse.js';
 import type { Filter, JsonObject, Sort } from '../../query/tree.js';
+import { bucketAsGroup } from './bucket.js';
 import { BLOCKING_STAGES } from './operators.js';
 import { regexOperators } from './regex-operators.js';
 
@@ -60,6 +61,9 @@ function runStage(name: string, body: unknown, stage: JsonObject, documents: Jso
   } else if (name === '$sort') {
     const sort = ourSort(body);
     if (sort !== null) return sortDocuments(documents, sort);
+  } else if (name === '$bucket') {
+    const { group, sort } = bucketAsGroup(body as JsonObject);
+    return runStages([{ $group: group }, { $sort: sort }], documents, env);
   } else if (name === '$count') {
     // MongoDB answers nothing for an empty input, where mingo answers a count of 0.
     return documents.length === 0 ? [] : [{ [body as string]: documents.length }];

@@ -114,6 +114,14 @@ function checkStage(name: string, body: unknown, where: string, nesting: number,
         throw new Refusal(`${where} needs buckets from 1 to ${PIPELINE_LIMITS.maxBucketAutoBuckets}.`);
       }
       return body as JsonObject;
+    case '$bucket': {
+      const bounds = isObject(body) ? body.boundaries : undefined;
+      const ascending = Array.isArray(bounds) && bounds.every((b, i) => i === 0 || (typeof b === typeof bounds[i - 1] && (b as number) > (bounds[i - 1] as number)));
+      if (!isObject(body) || body.groupBy === undefined || !Array.isArray(bounds) || bounds.length < 2 || bounds.length > PIPELINE_LIMITS.maxBucketAutoBuckets + 1 || !ascending) {
+        throw new Refusal(`${where} needs groupBy and from 2 to ${PIPELINE_LIMITS.maxBucketAutoBuckets + 1} boundaries of one type, ascending.`);
+      }
+      return body as JsonObject;
+    }
     case '$count':
       if (typeof body !== 'string' || !/^[^$.][^.]*$/.test(body)) throw new Refusal(`${where} needs a field name (not empty, no "$" first, no ".").`);
       return body;

@@ -66,7 +66,7 @@ export async function projectionRoutes(fastify: FastifyInstance, deps: Projectio
     const paging = pageOf(request.query);
     const projection = await findDefinition(deps, request.account.id, name);
     const user = signedInUser(request);
-    const run = await runProjection(deps, projection, { id: user.id, username: user.username, roles: user.roles.map((r) => r.name) }, { filter, sort, ...paging });
+    const run = await runProjection(deps, projection, { id: user.id, username: user.username, roles: user.roles.map((r) => r.name) }, { filter, sort, ...paging }, { maxScan: request.account.settings.scanBudget });
     request.log.debug({ projection: projection.name, plan: run.plan }, 'projection run');
     // The page is JSON already (stored text, or the worker's): written around it, not re-serialised.
     const body = `{"page":${paging.page},"pageSize":${paging.pageSize},"results":${run.results},"totalRecords":${run.totalRecords}}`;

@@ -1,6 +1,6 @@
 import { ApiError } from '../../errors.js';
 import type { Filter, JsonObject, Sort } from '../../query/tree.js';
-import { ScanBudgetExceeded, type MeshStore, type QueryBudget, type StoredDocument } from '../meshes/store.js';
+import { QueryTimeout, ScanBudgetExceeded, type MeshStore, type QueryBudget, type StoredDocument } from '../meshes/store.js';
 import type { ProjectionUser } from './engine.js';
 import type { EnginePool } from './engine-pool.js';
 import { checkPipeline } from './pipeline-check.js';
@@ -8,8 +8,6 @@ import { pushDown } from './pushdown.js';
 import type { Projection } from './types.js';
 
 export interface ProjectionLimits {
-  /** The scan budget of the SQL part (MeshyDB's "Database limit"). */
-  readonly budget: QueryBudget;
   /** Most documents one run reads from a mesh (the projection's and each looked-up one). */
   readonly maxDocuments: number;
   /** What one blocking stage may hold, in bytes (MongoDB: 100 MB). */
@@ -17,8 +15,7 @@ export interface ProjectionLimits {
 }
 
 export interface RunDeps {
-  /** The meshes' documents; absent while an account holds no meshes (before the meshes module). */
-  readonly documents: Pick<MeshStore, 'search'> | undefined;
+  readonly documents: Pick<MeshStore, 'search'>;
   readonly engine: Pick<EnginePool, 'run'>;
   readonly limits: ProjectionLimits;
 }
@@ -47,27 +44,25 @@ const asArray = (documents: readonly StoredDocument[]) => `[${documents.map((d) 
  * nothing else is left, the request's filter, order and page go to SQL too. Otherwise the rest of
  * the pipeline, then the request's filter, order and page, run in a worker thread.
  */
-export async function runProjection(deps: RunDeps, projection: Projection, user: ProjectionUser | null, request: RunRequest): Promise<RunResult> {
+/** `budget`: the account's scan budget (MeshyDB's "Database limit"), for every mesh the run reads. */
+export async function runProjection(deps: RunDeps, projection: Projection, user: ProjectionUser | null, request: RunRequest, budget: QueryBudget): Promise<RunResult> {
   const pushed = pushDown(projection.pipeline);
   const offset = (request.page - 1) * request.pageSize;
   const source = deps.documents;
   if (pushed.rest.length === 0 && pushed.offset === 0 && pushed.limit === undefined) {
-    if (!source) return { results: '[]', totalRecords: 0, plan: { sqlOnly: true, engineStages: 0 } };
-    const found = await search(source, projection, { filter: and(pushed.filter, request.filter), sort: request.sort ?? pushed.sort, offset, limit: request.pageSize }, deps.limits.budget);
+    const found = await search(source, projection, { filter: and(pushed.filter, request.filter), sort: request.sort ?? pushed.sort, offset, limit: request.pageSize }, budget);
     return { results: asArray(found.results), totalRecords: found.totalRecords, plan: { sqlOnly: true, engineStages: 0 } };
   }
   const { maxDocuments } = deps.limits;
   const wanted = Math.min(pushed.limit ?? Number.MAX_SAFE_INTEGER, maxDocuments + 1);
-  const candidates = source && wanted > 0 ? await search(source, projection, { filter: pushed.filter, sort: pushed.sort, offset: pushed.offset, limit: wanted }, deps.limits.budget) : undefined;
+  const candidates = wanted > 0 ? await search(source, projection, { filter: pushed.filter, sort: pushed.sort, offset: pushed.offset, limit: wanted }, budget) : undefined;
   const documents = candidates?.results ?? [];
   if (documents.length > maxDocuments) throw new ApiError('projection_scan_limit');
   const lookups: Record<string, string[]> = {};
-  if (source) {
-    for (const mesh of checkPipeline(pushed.rest).meshes) {
-      const found = await search(source, { ...projection, mesh }, { offset: 0, limit: maxDocuments + 1 }, deps.limits.budget);
-      if (found.results.length > maxDocuments) throw new ApiError('projection_scan_limit');
-      lookups[mesh] = found.results.map((d) => d.json);
-    }
+  for (const mesh of checkPipeline(pushed.rest).meshes) {
+    const found = await search(source, { ...projection, mesh }, { offset: 0, limit: maxDocuments + 1 }, budget);
+    if (found.results.length > maxDocuments) throw new ApiError('projection_scan_limit');
+    lookups[mesh] = found.results.map((d) => d.json);
   }
   const outcome = await deps.engine.run({
     stages: pushed.rest as JsonObject[],
@@ -89,7 +84,9 @@ async function search(source: Pick<MeshStore, 'search'>, projection: Projection,
   try {
     return await source.search(projection.accountId, projection.mesh, query, budget);
   } catch (error) {
-    if (error instanceof ScanBudgetExceeded) throw new ApiError('projection_scan_limit', { detail: error.message });
+    // The same refusals as a mesh search's: the account's scan budget, the store's statement timeout.
+    if (error instanceof ScanBudgetExceeded) throw new ApiError('database_limit_exceeded', { detail: error.message });
+    if (error instanceof QueryTimeout) throw new ApiError('database_timeout', { detail: error.message });
     throw error;
   }
 }
