@@ -64,6 +64,8 @@ function runStage(name: string, body: unknown, stage: JsonObject, documents: Jso
   } else if (name === '$bucket') {
     const { group, sort } = bucketAsGroup(body as JsonObject);
     return runStages([{ $group: group }, { $sort: sort }], documents, env);
+  } else if (name === '$sample') {
+    return sample(documents, (body as { size: number }).size);
   } else if (name === '$count') {
     // MongoDB answers nothing for an empty input, where mingo answers a count of 0.
     return documents.length === 0 ? [] : [{ [body as string]: documents.length }];
@@ -80,6 +82,20 @@ function runStage(name: string, body: unknown, stage: JsonObject, documents: Jso
     variables: env.user ? { USER: { id: env.user.id, username: env.user.username, roles: [...env.user.roles] } } : { USER: null },
   });
   return aggregator.run(documents as AnyObject[]) as JsonObject[];
+}
+
+/**
+ * `size` distinct documents in random order, as MongoDB's $sample answers past the first stage (a
+ * random sort and a limit); mingo's draws with replacement, so it repeats documents.
+ */
+function sample(documents: readonly JsonObject[], size: number): JsonObject[] {
+  const pool = [...documents];
+  const count = Math.min(size, pool.length);
+  for (let i = 0; i < count; i++) {
+    const j = i + Math.floor(Math.random() * (pool.length - i));
+    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+  }
+  return pool.slice(0, count);
 }
 
 function ourFilter(body: unknown): Filter | undefined | null {
