@@ -4,7 +4,7 @@ import { matches, sortDocuments } from '../../query/evaluate.js';
 import { parseFilter, parseOrderBy } from '../../query/parse.js';
 import type { Filter, JsonObject, Sort } from '../../query/tree.js';
 import { bucketAsGroup } from './bucket.js';
-import { BLOCKING_STAGES } from './operators.js';
+import { HOLDS_INPUT, HOLDS_OUTPUT } from './operators.js';
 import { regexOperators } from './regex-operators.js';
 
 /** Who runs the projection, as `$$USER` (per-user projections). */
@@ -39,16 +39,17 @@ const context = Context.init({ expression: regexOperators });
 /**
  * Runs the stages over documents, one at a time: a $match our parser takes and a $sort run
  * through query/evaluate.ts (the meshes' semantics, so a stage pushed down to SQL and the same
- * stage here agree), a $facet runs its pipelines here, every other stage runs in mingo. Between
- * stages it measures what the next blocking stage would hold and stops past the cap.
+ * stage here agree), a $facet runs its pipelines here, every other stage runs in mingo. Around
+ * each blocking stage it measures what the stage holds (operators.ts) and stops past the cap.
  */
 export function runStages(stages: readonly JsonObject[], input: JsonObject[], env: EngineEnvironment): JsonObject[] {
   let documents = input;
   for (const stage of stages) {
     const name = Object.keys(stage)[0]!;
     const body = stage[name];
-    if (BLOCKING_STAGES.has(name)) checkHeld(name, documents, env.stageBytes);
+    if (HOLDS_INPUT.has(name)) checkHeld(name, documents, env.stageBytes);
     documents = runStage(name, body, stage, documents, env);
+    if (HOLDS_OUTPUT.has(name)) checkHeld(name, documents, env.stageBytes);
     if (documents.length > env.maxDocuments) throw new StageLimitExceeded(name, `answered more than ${env.maxDocuments} documents`);
   }
   return documents;
@@ -72,7 +73,6 @@ function runStage(name: string, body: unknown, stage: JsonObject, documents: Jso
   } else if (name === '$facet') {
     const facets: JsonObject = {};
     for (const [facet, inner] of Object.entries(body as Record<string, JsonObject[]>)) facets[facet] = runStages(inner, documents, env);
-    checkHeld(name, [facets], env.stageBytes);
     return [facets];
   }
   const aggregator = new Aggregator([stage as AnyObject], {

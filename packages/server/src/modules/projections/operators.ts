@@ -8,8 +8,14 @@ export const STAGES: ReadonlySet<string> = new Set([
   '$project', '$redact', '$replaceRoot', '$sample', '$skip', '$sort', '$sortByCount', '$unwind', '$set', '$unset', '$replaceWith',
 ]);
 
-/** Stages that hold their whole input before they answer: each has a memory cap. */
-export const BLOCKING_STAGES: ReadonlySet<string> = new Set(['$group', '$sort', '$facet', '$bucketAuto', '$bucket', '$sortByCount']);
+/**
+ * Blocking stages, each with a memory cap, by what they hold: $sort and $bucketAuto hold their
+ * whole input (they sort it); $group and its kin hold their groups' state, which is what they
+ * answer ($push: '$$ROOT' holds everything, $sum: 1 a number a group), as a $facet holds its
+ * pipelines' answers.
+ */
+export const HOLDS_INPUT: ReadonlySet<string> = new Set(['$sort', '$bucketAuto']);
+export const HOLDS_OUTPUT: ReadonlySet<string> = new Set(['$group', '$bucket', '$sortByCount', '$facet']);
 
 /** Named so that the refusal says why, rather than "unknown". */
 export const REFUSED: ReadonlyMap<string, string> = new Map([
