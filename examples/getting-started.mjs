@@ -55,6 +55,37 @@ async function gettingStarted({ baseUrl, accountName, publicKey }) {
   var user = await connection.usersService.getSelf();
   console.log(`getSelf: ${JSON.stringify({ id: user.id, username: user.username, anonymous: user.anonymous })}`);
 
+  // Create data: a person, linked to the user by its id. `_id: undefined` lets the server make the id.
+  var model = {
+    _id: undefined,
+    firstName: 'Bob',
+    lastName: 'Bobson',
+    userId: user.id,
+  };
+  var meshName = 'person';
+  model = await connection.meshesService.create(meshName, model);
+  console.log(`create: ${JSON.stringify(model)}`);
+
+  // Update data: the id comes from the object itself. The record is replaced whole.
+  model.firstName = 'Robert';
+  model = await connection.meshesService.update(meshName, model);
+  console.log(`update: ${JSON.stringify(model)}`);
+
+  // Search data: a MongoDB filter, as an object (or as text in MongoDB shell syntax).
+  var filter = { firstName: { $regex: '^Rob' } };
+  var pagedPersonResult = await connection.meshesService.search(meshName, { filter: filter });
+  console.log(`search: ${pagedPersonResult.totalRecords} found, page ${pagedPersonResult.page}: ${pagedPersonResult.results.map((p) => `${p.firstName} ${p.lastName}`).join(', ')}`);
+
+  // Delete data: permanent. Reading the record afterwards is a 404.
+  var id = model._id;
+  await connection.meshesService.delete(meshName, id);
+  try {
+    await connection.meshesService.get(meshName, id);
+  } catch (error) {
+    if (!(error instanceof MeshyError)) throw error;
+    console.log(`delete: get afterwards: ${error.statusCode} "${error.reason}"`);
+  }
+
   // A restart: a new client on the same storage picks the session up, no password needed.
   const restarted = MeshyClient.initialize(accountName, publicKey, { baseUrl, storage });
   const restored = await restarted.restoreConnection();

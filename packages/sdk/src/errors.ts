@@ -1,3 +1,15 @@
+/** One refused object of a bulk create (`meshesService.createMany`): its place in the list and why. */
+export interface MeshItemError {
+  /** The object's index in the list, from 0. */
+  index: number;
+  /** The status the object alone would have got (400). */
+  status: number;
+  /** The server's stable code, e.g. `mesh_property_invalid`. */
+  code: string;
+  /** The reason, in MeshyDB's words, e.g. "Mesh property cannot begin with '$' or contain '.'.". */
+  message: string;
+}
+
 /**
  * The SDK's one error type. Server errors keep the server's words: `reason` is MeshyDB's
  * documented sentence ("Refresh token is expired."), `code` the server's stable name for the
@@ -18,6 +30,11 @@ export class MeshyError extends Error {
   readonly retryAfterSeconds: number | undefined;
   /** True when the session is gone and the user must log in again. */
   readonly sessionEnded: boolean;
+  /**
+   * A refused bulk create ("Data is in an invalid format. The status of each object will be
+   * brought back to identify the error."): each refused object, in order. None was created.
+   */
+  readonly errors: MeshItemError[] | undefined;
 
   constructor(fields: {
     statusCode: number;
@@ -26,6 +43,7 @@ export class MeshyError extends Error {
     error?: string;
     retryAfterSeconds?: number;
     sessionEnded?: boolean;
+    errors?: MeshItemError[];
     cause?: unknown;
   }) {
     super(fields.reason, fields.cause === undefined ? undefined : { cause: fields.cause });
@@ -35,12 +53,13 @@ export class MeshyError extends Error {
     this.error = fields.error;
     this.retryAfterSeconds = fields.retryAfterSeconds;
     this.sessionEnded = fields.sessionEnded ?? false;
+    this.errors = fields.errors;
   }
 
   /** The same error, marked as having ended the session. */
   endingSession(): MeshyError {
-    const { statusCode, reason, code, error, retryAfterSeconds, cause } = this;
-    return new MeshyError({ statusCode, reason, code, error, retryAfterSeconds, cause, sessionEnded: true });
+    const { statusCode, reason, code, error, retryAfterSeconds, errors, cause } = this;
+    return new MeshyError({ statusCode, reason, code, error, retryAfterSeconds, errors, cause, sessionEnded: true });
   }
 }
 
@@ -55,6 +74,8 @@ export const Reasons = {
   unauthorized: 'User is not authorized to make call.',
   rateLimited: 'You have either hit your API or Database limit. Please review your account.',
   usernameTaken: 'Username must be unique.',
+  meshNotFound: 'Mesh data was not found.',
+  meshIdTaken: 'Mesh already exists for provided id.',
 } as const;
 
 /** Codes the SDK itself produces (the server's codes come from its error table). */
@@ -65,7 +86,7 @@ export const SdkErrorCodes = {
   sessionEnded: 'session_ended',
   /** A response the SDK cannot read (not the server's JSON). */
   unexpectedResponse: 'unexpected_response',
-  /** An argument the SDK refused before sending anything (an empty id, or one that is `.` or `..`). */
+  /** An argument the SDK refused before sending anything: an empty id or one that is `.` or `..`, mesh data JSON cannot hold (NaN, a BigInt, a RegExp), ... */
   argumentInvalid: 'argument_invalid',
 } as const;
 

@@ -1,4 +1,4 @@
-import { MeshyError, SdkErrorCodes } from './errors.js';
+import { MeshyError, SdkErrorCodes, type MeshItemError } from './errors.js';
 
 /** Where an account's API lives and how to reach it. */
 export interface Transport {
@@ -14,6 +14,8 @@ export interface ApiRequest {
   path: string;
   /** Sent as application/json. */
   json?: unknown;
+  /** Sent as application/json as it is: JSON the caller has serialised already (mesh data, checked for what JSON cannot hold). */
+  jsonText?: string;
   /** Sent as application/x-www-form-urlencoded (the connect/ endpoints). */
   form?: Record<string, string>;
   accessToken?: string;
@@ -29,6 +31,9 @@ export async function send<T>(transport: Transport, request: ApiRequest): Promis
   if (request.form) {
     headers['content-type'] = 'application/x-www-form-urlencoded';
     body = new URLSearchParams(request.form).toString();
+  } else if (request.jsonText !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = request.jsonText;
   } else if (request.json !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(request.json);
@@ -82,9 +87,25 @@ function errorFrom(response: Response, body: unknown): MeshyError {
       reason: fields.message,
       code: typeof fields.code === 'string' ? fields.code : `http_${response.status}`,
       retryAfterSeconds,
+      errors: itemErrors(fields.errors),
     });
   }
   return unexpected(response.status);
+}
+
+/** A refused bulk create's `errors`, the entries of the documented shape only; undefined when there are none. */
+function itemErrors(value: unknown): MeshItemError[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const items = value.filter(
+    (item): item is MeshItemError =>
+      typeof item === 'object' &&
+      item !== null &&
+      typeof item.index === 'number' &&
+      typeof item.status === 'number' &&
+      typeof item.code === 'string' &&
+      typeof item.message === 'string',
+  );
+  return items.length === 0 ? undefined : items.map(({ index, status, code, message }) => ({ index, status, code, message }));
 }
 
 function unexpected(status: number): MeshyError {

@@ -4,16 +4,23 @@
  */
 export { MeshyClient, DEFAULT_BASE_URL, type MeshyClientOptions } from './meshy-client.js';
 export { MeshyConnection } from './meshy-connection.js';
+export { MeshesService } from './services/meshes-service.js';
 export { RolesService } from './services/roles-service.js';
 export { UsersService } from './services/users-service.js';
-export { MeshyError, Reasons, SdkErrorCodes } from './errors.js';
+export { MeshyError, Reasons, SdkErrorCodes, type MeshItemError } from './errors.js';
 export { memoryStorage, browserStorage, defaultStorage, type StorageAdapter } from './storage.js';
 export { ANONYMOUS_PASSWORD, DEFAULT_SCOPE } from './token-requests.js';
 export type {
   BatchRoleAdd,
   BatchRoleRemove,
   BatchRoleUsers,
+  CreateManyResult,
   CurrentUser,
+  DeleteManyResult,
+  MeshData,
+  MeshRecord,
+  MeshSearch,
+  MongoDocument,
   NewUser,
   PagedResult,
   PageQuery,
@@ -31,6 +38,7 @@ export type {
   SecurityQuestion,
   SecurityQuestionUpdate,
   TokenResponse,
+  UpdateManyResult,
   User,
   UserExists,
   UserRole,

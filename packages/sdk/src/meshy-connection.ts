@@ -5,6 +5,7 @@ import { sessionEndedError } from './errors.js';
 import type { Transport } from './http.js';
 import { Session, type SessionDeps } from './session.js';
 import type { SessionRecord } from './session-record.js';
+import { MeshesService } from './services/meshes-service.js';
 import { RolesService } from './services/roles-service.js';
 import { UsersService } from './services/users-service.js';
 import { revokeRefreshToken } from './token-requests.js';
@@ -14,6 +15,7 @@ import type { CurrentUser } from './types.js';
 export class MeshyConnection {
   readonly usersService: UsersService;
   readonly rolesService: RolesService;
+  readonly meshesService: MeshesService;
   private readonly session: Session;
   private readonly transport: Transport;
   private readonly publicKey: string;
@@ -26,6 +28,12 @@ export class MeshyConnection {
     const call = authorizedCall(this.session, this.transport);
     this.usersService = new UsersService(call);
     this.rolesService = new RolesService(call);
+    this.meshesService = new MeshesService(call);
+  }
+
+  /** The same service as `meshesService`: the docs' NodeJS tabs write both. */
+  get meshes(): MeshesService {
+    return this.meshesService;
   }
 
   /** The logged-in user, from the access token's claims; null once the session has ended. */

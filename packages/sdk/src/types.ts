@@ -219,3 +219,55 @@ export interface UserUpdate {
 export interface SecurityQuestionUpdate {
   securityQuestions: SecurityQuestion[];
 }
+
+/**
+ * What a mesh record may carry when it is written (data/creating.rst): any JSON object. `_id`,
+ * when given to `create`, is the id the record gets (a 24-hex ObjectId); otherwise the server
+ * makes one. The docs' getting-started model writes `_id: undefined`, which is left out.
+ */
+export interface MeshData {
+  _id?: string | undefined;
+}
+
+/** A mesh record as the server answers it: the caller's fields and its `_id` (first). */
+export type MeshRecord<T extends object = Record<string, unknown>> = T & { _id: string };
+
+/**
+ * A MongoDB filter, orderBy or update: an object (sent as its JSON, a RegExp in a filter as
+ * `RegExp("source","flags")`), or the text itself in MongoDB shell syntax, as the docs write it:
+ * `{ 'firstName': { "$regex": "^Rob" } }`.
+ */
+export type MongoDocument = string | Record<string, unknown>;
+
+/** meshesService.search (data/searching.rst). Omitted fields are left to the server: every record, page 1, 25 a page (at most 200). */
+export interface MeshSearch extends PageQuery {
+  filter?: MongoDocument | null;
+  /** e.g. `{ lastName: 1, firstName: -1 }`. Ties are broken by `_id`, so pages are stable. */
+  orderBy?: MongoDocument | null;
+  /** The docs' NodeJS tab names the page `pageNumber`: the same as `page`. */
+  pageNumber?: number;
+}
+
+/** 201 of meshesService.createMany (POST /meshes/{mesh} with an array). */
+export interface CreateManyResult<T extends object = Record<string, unknown>> {
+  createdCount: number;
+  createdData: MeshRecord<T>[];
+}
+
+/** 200 of meshesService.updateMany (PATCH /meshes/{mesh}). */
+export interface UpdateManyResult {
+  isAcknowledged: boolean;
+  isModifiedCountAvailable: boolean;
+  /** Records the filter matched. */
+  matchedCount: number;
+  /** Of those, records the update changed. */
+  modifiedCount: number;
+  /** Always null: updateMany never inserts. */
+  upsertedId: string | null;
+}
+
+/** 200 of meshesService.deleteMany (DELETE /meshes/{mesh}?filter=). */
+export interface DeleteManyResult {
+  deletedCount: number;
+  isAcknowledged: boolean;
+}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { matches, sortDocuments } from '../query/evaluate.js';
-import type { CompiledQuery } from '../query/sql/compile.js';
+import { isIndexablePath, type CompiledQuery } from '../query/sql/compile.js';
 import type { JsonObject, Sort } from '../query/tree.js';
 import type { MeshIndex, StoredDocument } from '../modules/meshes/store.js';
 
@@ -8,13 +8,6 @@ import type { MeshIndex, StoredDocument } from '../modules/meshes/store.js';
  * What the SQLite and PostgreSQL mesh stores share: index names and paths that are safe in DDL,
  * and the JavaScript end of a query the SQL answered only in part (re-check, sort, page).
  */
-
-/** Object keys joined with '.', each plain letters, digits and '_': the only paths DDL ever sees. */
-const INDEXABLE_PATH = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
-
-export function isIndexablePath(path: string): boolean {
-  return path.length <= 200 && INDEXABLE_PATH.test(path);
-}
 
 /**
  * The database's name of an index: derived from the account and the index's name, never the
@@ -26,6 +19,15 @@ export function sqlIndexName(accountId: string, name: string): string {
 
 /** The prefix every mesh index's database name starts with: a query plan naming one was narrowed by it. */
 export const SQL_INDEX_PREFIX = 'mesh_ix_';
+
+/** Account ids and mesh names that may appear as literals in DDL (PostgreSQL's partial indexes): ours are hex and letters. */
+const DDL_SAFE_NAME = /^[A-Za-z0-9_-]{1,100}$/;
+
+/** A checked name as an SQL string literal; anything else is refused, never escaped. */
+export function ddlLiteral(name: string): string {
+  if (!DDL_SAFE_NAME.test(name)) throw new RangeError(`not a name an index can be built for: ${JSON.stringify(name)}`);
+  return `'${name}'`;
+}
 
 export function validateIndex(index: MeshIndex): void {
   if (index.paths.length === 0 || index.paths.length > 8) throw new RangeError('an index has 1 to 8 paths');
@@ -63,13 +65,3 @@ export function pageCandidates(
   return { results: page, totalRecords: kept.length };
 }
 
-/**
- * The SQL expression an index keeps for a path, the same text the compiler writes for it, so that
- * the planner matches one to the other. The path is checked by isIndexablePath first (only
- * letters, digits, '_' and '.'), so it is safe inside the quoted literal.
- */
-export function indexKeyExpression(dialect: 'sqlite' | 'postgres', path: string): string {
-  if (!isIndexablePath(path)) throw new RangeError(`not an indexable path: ${JSON.stringify(path)}`);
-  if (dialect === 'sqlite') return `json_extract(doc, '$.${path}')`;
-  return `(doc #> '{${path.split('.').join(',')}}')`;
-}

@@ -189,6 +189,28 @@ export function runMeshContract(name: string, open: () => Promise<{ meshes: Mesh
       await meshes.createIndex(account, { name: 'by_email', mesh: 'indexed', paths: ['email'], unique: false, createdAt });
     });
 
+    test('an indexed filter seeks the index: plan.indexed, within a budget of 0, answered wholly in SQL', async () => {
+      const documents = Array.from({ length: 2_000 }, (_, i) => ({ _id: newObjectId(Date.now() + i), code: `c${i % 500}`, rank: i % 13, other: i }));
+      await meshes.insert(account, 'seeked', documents.map(stored));
+      await meshes.insert(other, 'seeked', documents.map(stored));
+      const filter = parseFilter('{ code: "c42" }');
+      const sort = parseOrderBy('{ rank: -1 }');
+      await assert.rejects(meshes.search(account, 'seeked', { filter, sort, offset: 0, limit: 2 }, { maxScan: 0 }), ScanBudgetExceeded);
+      await meshes.createIndex(account, { name: 'seeked_code', mesh: 'seeked', paths: ['code'], unique: false, createdAt: Date.now() });
+      const expected = sortDocuments(documents.filter((d) => matches(filter, d)), sort).map((d) => d._id);
+      const answer = await meshes.search(account, 'seeked', { filter, sort, offset: 0, limit: 2 }, { maxScan: 0 });
+      assert.deepEqual(answer.plan, { sqlOnly: true, indexed: true });
+      assert.equal(answer.totalRecords, 4);
+      assert.deepEqual(answer.results.map((r) => r.id), expected.slice(0, 2));
+      const update = parseUpdate('{ $set: { seen: true } }')!;
+      assert.deepEqual(await meshes.updateMany(account, 'seeked', filter, update, Date.now(), { maxScan: 0 }), { matchedCount: 4, modifiedCount: 4 });
+      // Another filter on the same mesh is still a scan, and refused.
+      await assert.rejects(meshes.search(account, 'seeked', { filter: parseFilter('{ other: 5 }'), offset: 0, limit: 2 }, { maxScan: 0 }), ScanBudgetExceeded);
+      assert.equal(await meshes.deleteMany(account, 'seeked', filter, { maxScan: 0 }), 4);
+      assert.equal((await meshes.search(account, 'seeked', { filter, offset: 0, limit: 2 }, { maxScan: 0 })).totalRecords, 0);
+      assert.equal((await meshes.search(other, 'seeked', { filter, offset: 0, limit: 10 }, generous)).totalRecords, 4);
+    });
+
     test('concurrent PUTs of one document: it ends as one of them, whole', async () => {
       const id = newObjectId();
       await meshes.insert(account, 'raced', [stored({ _id: id, v: -1 })]);

@@ -15,6 +15,7 @@ import {
   headers,
   jsonObject,
   jsonOdd,
+  pct,
   methods,
   pathBend,
   printable,
@@ -61,6 +62,16 @@ const ANSWER_TIMEOUT_MS = 10_000;
 /** How long the client waits in silence before giving up on sending the rest (see exchange). */
 const IDLE_END_MS = 1_000;
 
+/** A text that is JSON as itself (an object for the SDK's form of PATCH), else as a JSON string. */
+function asJson(text: string): string {
+  try {
+    JSON.parse(text);
+    return text;
+  } catch {
+    return JSON.stringify(text);
+  }
+}
+
 /** The routes the deep properties are written for. */
 const DEEP = {
   token: 'POST /:account/connect/token',
@@ -69,6 +80,10 @@ const DEEP = {
   register: 'POST /:account/users/register',
   registerAnonymous: 'POST /:account/users/register/anonymous',
   me: 'GET /:account/users/me',
+  meshSearch: 'GET /:account/meshes/:mesh',
+  meshPatch: 'PATCH /:account/meshes/:mesh',
+  meshDelete: 'DELETE /:account/meshes/:mesh',
+  meshCreate: 'POST /:account/meshes/:mesh',
 };
 
 /**
@@ -364,6 +379,124 @@ describe('fuzz: hostile requests to every endpoint', () => {
         })
         .map((r) => request(r.method, `${fillTemplate(url(DEEP.me), { account: r.account })}${r.query}`, [...r.auth.map((a): [string, string] => ['authorization', a]), ...r.headers])),
     );
+  });
+
+  /**
+   * MongoDB filters, orderBy and updates built to hurt: nesting past every limit, a huge `$in`,
+   * regexes that make a backtracking engine take exponential time (run on RE2 here, over strings
+   * made to trigger them), prototype keys, code (`$where`, `$function`, `$accumulator`), invalid
+   * UTF-8, shell syntax that is not quite. Every one is a 2xx or a 4xx with a reason, never a hang.
+   */
+  test('meshes: hostile filters, orderBy and updates on search, PATCH, DELETE and create', async () => {
+    const seed = await fetch(`${t.base}/meshes/fuzz`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${m.accessTokens[0]}`, 'content-type': 'application/json' },
+      body: JSON.stringify([
+        { name: 'a'.repeat(40) + '!', n: 1, tags: ['x', 'y'], nested: { deep: [{ v: 1 }] } },
+        { name: 'Rob', n: 2.5, tags: [], nested: null },
+        { name: 'x'.repeat(5000), n: -1, tags: [1, 'a', null, { k: 'v' }] },
+      ]),
+    });
+    assert.equal(seed.status, 201);
+    const nest = (depth: number, open: string, close: string, leaf: string) => `${open.repeat(depth)}${leaf}${close.repeat(depth)}`;
+    const catastrophic = ['(a+)+$', '(a|aa)+$', '(a|a?)+$', '(.*a){25}$', '^(([a-z])+.)+[A-Z]([a-z])+$', '(x+x+)+y', '((a{100}){100}){100}', '(?=a)a', '(a)\\1', '(?<n>a)', '[', '\\'];
+    const hostileFilter = fc.oneof(
+      fc.constantFrom(...catastrophic).map((re) => JSON.stringify({ name: { $regex: re } })),
+      fc.constantFrom(...catastrophic).map((re) => `{ name: /${re}/i }`),
+      fc.constantFrom(30, 31, 32, 33, 64, 1000, 20_000).map((d) => nest(d, '{"a":', '}', '1')),
+      fc.constantFrom(30, 33, 1000, 20_000).map((d) => `{"a":${nest(d, '[', ']', '1')}}`),
+      fc.constantFrom(30, 33, 500).map((d) => nest(d, '{"$and":[', ']}', '{"n":1}')),
+      fc.constantFrom(999, 1000, 1001, 20_000).map((n) => JSON.stringify({ n: { $in: Array.from({ length: n }, (_, i) => i) } })),
+      fc.constantFrom(
+        '{"__proto__": {"n": 1}}',
+        '{"constructor": {"prototype": {"n": 1}}}',
+        '{"n.__proto__": 1}',
+        '{ $where: "sleep(10000) || true" }',
+        '{ $where: function () { return true } }',
+        '{ $expr: { $function: { body: "function () { return true }", args: [], lang: "js" } } }',
+        '{ $expr: { $accumulator: {} } }',
+        '{ n: { $gt: new Date() } }',
+        '{ n: { $type: "javascript" } }',
+        '{ _id: ObjectId("zz") }',
+        '{ n: NumberLong("99999999999999999999999") }',
+        '{ n: 1e400 }',
+        '{ n: Infinity }',
+        '{ n: NaN }',
+        '{ n: { $mod: [0, 1] } }',
+        '{ tags: { $size: -1 } }',
+        '{ tags: { $all: [] } }',
+        '{ nested: { $elemMatch: {} } }',
+        '{ "": 1 }',
+        '{ "a..b": 1 }',
+        '{ $or: [] }',
+        '{ a: 1 } // comment',
+        '{ a: 1 }; db.dropDatabase()',
+        '`${1}`',
+        '{ a: this }',
+        '{ a: process.exit(1) }',
+        '\u0000{}',
+      ),
+      fc.string({ maxLength: 60 }).map((s) => `{ name: ${JSON.stringify(s)} }`),
+      jsonOdd.map((v) => JSON.stringify(v)),
+    );
+    const hostileOrderBy = fc.oneof(hostileFilter, fc.constantFrom('{ n: 1 }', '{ n: 0 }', '{ n: "asc" }', '{ "name": -1, n: 1 }', '{ $natural: 1 }', '{ "a.$": 1 }'));
+    const hostileUpdate = fc.oneof(
+      hostileFilter,
+      fc.constantFrom(
+        '{ $set: { "__proto__.polluted": 1 } }',
+        '{ $set: { "constructor.prototype.polluted": 1 } }',
+        '{ $set: { _id: "000000000000000000000001" } }',
+        '{ $rename: { n: "_id" } }',
+        '{ $inc: { name: 1 } }',
+        '{ $mul: { n: 1e308 } }',
+        '{ $push: { tags: { $each: [1], $slice: -1e12 } } }',
+        '{ $push: { tags: { $each: [1], $position: 1e12 } } }',
+        '{ $set: { "tags.99999999": 1 } }',
+        '{ $set: { "tags.$": 1 } }',
+        '{ $set: { "tags.$[]": 1 } }',
+        '{ $set: { "tags.$[x]": 1 } }',
+        '{ $pull: { tags: { $where: "1" } } }',
+        '{ $currentDate: { n: { $type: "timestamp" } } }',
+        '{ $setOnInsert: { a: 1 } }',
+        '{ $bit: { n: { and: 1 } } }',
+        '[{ $set: { a: 1 } }]',
+        '{ $set: { a: { $b: 1 } } }',
+        '{ $set: { "a.b": { "c.d": 1 } } }',
+      ),
+    );
+    // Invalid UTF-8 and other bytes no text holds, percent-encoded in a query or raw in a body.
+    const badBytes = fc.constantFrom('%FF', '%C0%AF', '%ED%A0%80', '%F4%90%80%80', '%00', '%E2%82', '%');
+    const inQuery = fc.oneof({ arbitrary: hostileFilter.map(pct), weight: 4 }, { arbitrary: fc.tuple(hostileFilter.map(pct), badBytes).map(([f, b]) => `${f.slice(0, 4)}${b}${f.slice(4)}`), weight: 1 });
+    const auth = fc.constantFrom(...m.accessTokens).map((token): [string, string][] => [['authorization', `Bearer ${token}`]]);
+    const mesh = fc.constantFrom('fuzz', 'Fuzz', 'empty');
+    const json = (text: string): Body => ({ contentType: 'application/json', bytes: Buffer.from(text) });
+    const rawBody = (text: string, bytes: Buffer): Body => ({ contentType: 'application/json', bytes: Buffer.concat([Buffer.from(text.slice(0, 12)), bytes, Buffer.from(text.slice(12))]) });
+    const invalidUtf8 = fc.constantFrom(Buffer.from([0xff]), Buffer.from([0xc0, 0xaf]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xe2, 0x82]));
+    const patchBody = fc.oneof(
+      { arbitrary: fc.tuple(hostileFilter, hostileUpdate).map(([filter, update]) => json(JSON.stringify({ filter, update }))), weight: 4 },
+      // The SDK's form: objects, not text (where the text is JSON at all).
+      { arbitrary: fc.tuple(hostileFilter, hostileUpdate).map(([filter, update]) => json(`{"filter":${asJson(filter)},"update":${asJson(update)}}`)), weight: 2 },
+      { arbitrary: fc.tuple(hostileFilter, invalidUtf8).map(([filter, bytes]) => rawBody(JSON.stringify({ filter, update: '{ $set: { a: 1 } }' }), bytes)), weight: 1 },
+    );
+    const createBody = fc.oneof(
+      hostileFilter.map((text) => json(text)),
+      hostileUpdate.map((text) => json(`[${asJson(text)}, {"ok": 1}]`)),
+      fc.tuple(fc.constantFrom('{"name": "x"}', '[{"a": 1}]'), invalidUtf8).map(([text, bytes]) => ({ contentType: 'application/json', bytes: Buffer.concat([Buffer.from(text.slice(0, 9)), bytes, Buffer.from(text.slice(9))]) })),
+    );
+    const target = (key: string, meshName: string) => fillTemplate(url(key), { account: 'test', mesh: meshName });
+    await property(
+      fc.oneof(
+        fc
+          .record({ mesh, filter: inQuery, orderBy: hostileOrderBy.map(pct), page: rarely(fc.constantFrom('2', '0', '-1', '1e9', 'x'), '1'), pageSize: rarely(fc.constantFrom('200', '201', '0'), '25'), auth })
+          .map((r) => request('GET', `${target(DEEP.meshSearch, r.mesh)}?filter=${r.filter}&orderBy=${r.orderBy}&page=${r.page}&pageSize=${r.pageSize}`, r.auth)),
+        fc.record({ mesh, filter: inQuery, auth }).map((r) => request('DELETE', `${target(DEEP.meshDelete, r.mesh)}?filter=${r.filter}`, r.auth)),
+        fc.record({ mesh, body: patchBody, auth }).map((r) => request('PATCH', target(DEEP.meshPatch, r.mesh), r.auth, r.body)),
+        fc.record({ mesh, body: createBody, auth }).map((r) => request('POST', target(DEEP.meshCreate, r.mesh), r.auth, r.body)),
+      ),
+    );
+    // The catastrophic patterns above ran against strings made for them: the server still answers at once.
+    const after = await fetch(`${t.base}/meshes/fuzz?filter=${pct('{ n: 1 }')}`, { headers: { authorization: `Bearer ${m.accessTokens[0]}` } });
+    assert.equal(after.status, 200);
   });
 
   test('broken HTTP: garbage, bad request lines, header injection, bad chunked bodies, huge heads', async () => {

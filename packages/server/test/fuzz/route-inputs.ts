@@ -30,6 +30,15 @@ export function paramHints(m: Material): Record<string, ParamHint> {
         { arbitrary: long([400, 600, 5000]).map(pct), weight: 1 },
       ),
     },
+    // Mostly meshes that hold documents (the meshes deep property seeds `fuzz`), in any case.
+    mesh: {
+      plain: 'fuzz',
+      values: fc.oneof(
+        { arbitrary: fc.constantFrom('fuzz', 'Fuzz', 'FUZZ', 'person', 'empty'), weight: 6 },
+        { arbitrary: fc.constantFrom('a1', 'a.b', 'a%2eb', '%24where', '__proto__', 'x'.repeat(64), 'x'.repeat(65), '%C3%A9t%C3%A9', '%FF'), weight: 2 },
+        { arbitrary: text.map(pct), weight: 2 },
+      ),
+    },
   };
 }
 

@@ -94,4 +94,15 @@ describe('meshes API: permissions', () => {
     assert.equal((await call(token, 'DELETE', `/meshes/person/${id}`)).status, 204);
     assert.equal((await call(token, 'POST', '/meshes/animal', { kind: 'cat' })).status, 403);
   });
+
+  test('the permissibles list `meshes.{mesh}` for each mesh that holds or has held documents', async () => {
+    const token = await signedInUser(t, 'roles_reader');
+    await giveRole(t, 'roles_reader', 'RolesReader', grantsOf({ roles: 'r', meshes: 'c' }));
+    assert.equal((await call(token, 'POST', '/meshes/Zebra', { stripes: true })).status, 201);
+    const found = await call(token, 'GET', '/permissibles?name=meshes&pageSize=200');
+    const names = found.body.results.map((p: { name: string }) => p.name);
+    assert.ok(names.includes('meshes'));
+    assert.ok(names.includes('meshes.zebra'), names.join(', '));
+    assert.deepEqual(found.body.results.find((p: { name: string }) => p.name === 'meshes.zebra'), { name: 'meshes.zebra', canCreate: true, canUpdate: true, canRead: true, canDelete: true });
+  });
 });

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../../errors.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { access } from '../../http/access.js';
 import { pageOf } from '../../http/paging.js';
@@ -16,6 +17,14 @@ const can = {
   delete: access.permission(permissible, 'delete', 'meshes_delete_forbidden'),
 };
 
+/**
+ * Before the schema check, which reads an absent or null body as `{}`: POST and PUT without data
+ * would store an empty document (PUT would wipe one), so they are "No data was provided.".
+ */
+async function dataRequired(request: FastifyRequest): Promise<void> {
+  if (request.body === undefined || request.body === null) throw new ApiError('mesh_data_missing');
+}
+
 /** Stored JSON text goes out as it is: no parse, no serialiser (the hot paths). */
 function sendJson(reply: FastifyReply, status: number, json: string): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send(json);
@@ -25,7 +34,7 @@ function sendJson(reply: FastifyReply, status: number, json: string): FastifyRep
 export async function meshRoutes(fastify: FastifyInstance, deps: MeshServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.post('/meshes/:mesh', { schema: schemas.create, config: { access: can.create } }, async (request, reply) => {
+  app.post('/meshes/:mesh', { schema: schemas.create, config: { access: can.create }, preValidation: dataRequired }, async (request, reply) => {
     const { body } = request;
     if (Array.isArray(body)) return sendJson(reply, 201, createdManyJson(await createMany(deps, request.account, request.params.mesh, body)));
     return sendJson(reply, 201, (await createOne(deps, request.account, request.params.mesh, body)).json);
@@ -41,7 +50,7 @@ export async function meshRoutes(fastify: FastifyInstance, deps: MeshServiceDeps
     return sendJson(reply, 200, searchPageJson(paging.page, paging.pageSize, found));
   });
 
-  app.put('/meshes/:mesh/:id', { schema: schemas.replace, config: { access: can.update } }, async (request, reply) => {
+  app.put('/meshes/:mesh/:id', { schema: schemas.replace, config: { access: can.update }, preValidation: dataRequired }, async (request, reply) => {
     return sendJson(reply, 200, (await replaceOne(deps, request.account, request.params.mesh, request.params.id, request.body)).json);
   });
 

@@ -84,7 +84,7 @@ export const meshSchemas = {
     body: NewDocument,
     response: {
       200: Document,
-      ...apiErrors('mesh_name_invalid', 'mesh_property_invalid', 'mesh_id_unchangeable', 'mesh_number_invalid', 'mesh_data_too_deep', 'mesh_id_taken', 'mesh_not_found', 'meshes_update_forbidden'),
+      ...apiErrors('mesh_name_invalid', 'mesh_data_missing', 'mesh_property_invalid', 'mesh_id_unchangeable', 'mesh_number_invalid', 'mesh_data_too_deep', 'mesh_id_taken', 'mesh_not_found', 'meshes_update_forbidden'),
     },
   },
   updateMany: {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { applyUpdate, matches } from '../../query/evaluate.js';
-import { compileQuery, type CompiledQuery } from '../../query/sql/compile.js';
+import { compileQuery, indexKeyExpression, type CompiledQuery } from '../../query/sql/compile.js';
 import { mergeShapes, shapesOf, type PathShapes } from '../../query/sql/shapes.js';
 import type { Filter, JsonObject, Sort, Update } from '../../query/tree.js';
 import {
@@ -15,7 +15,7 @@ import {
   type UpdateManyResult,
 } from '../../modules/meshes/store.js';
 import { UniqueViolation } from '../errors.js';
-import { indexKeyExpression, pageCandidates, sqlIndexName, SQL_INDEX_PREFIX, validateIndex, type CandidateRow } from '../mesh-queries.js';
+import { ddlLiteral, pageCandidates, sqlIndexName, SQL_INDEX_PREFIX, validateIndex, type CandidateRow } from '../mesh-queries.js';
 import { namedQuery, type PgConnection } from './connection.js';
 
 /** How long one search (or the reads of an updateMany/deleteMany) may run before it is cancelled. */
@@ -47,7 +47,7 @@ const UPSERT_SHAPES = `INSERT INTO mesh_shapes (account_id, mesh, path, bits)
 const WRITE_BACK = `UPDATE mesh_documents AS m SET body = u.body FROM unnest($3::text[], $4::text[]) AS u(id, body)
   WHERE m.account_id = $1 AND m.mesh = $2 AND m.id = u.id`;
 const CATALOG = `SELECT 's' AS kind, path AS name, bits FROM mesh_shapes WHERE account_id = $1 AND mesh = $2
-  UNION ALL SELECT 'i', name, 0 FROM mesh_indexes WHERE account_id = $1 AND mesh = $2`;
+  UNION ALL SELECT 'i', name || ' ' || paths::text, 0 FROM mesh_indexes WHERE account_id = $1 AND mesh = $2`;
 const COUNT_UP_TO = 'SELECT count(*)::int AS n FROM (SELECT 1 FROM mesh_documents WHERE account_id = $1 AND mesh = $2 LIMIT $3) AS scanned';
 
 interface IndexRow {
@@ -83,6 +83,11 @@ export class PgMeshStore implements MeshStore {
     return this.options.searchTimeoutMs ?? DEFAULT_SEARCH_TIMEOUT_MS;
   }
 
+  /** One round trip: the transaction and its statement timeout (a number of ours, never request text). */
+  private begin(access: 'READ ONLY' | 'READ WRITE'): string {
+    return `BEGIN ISOLATION LEVEL REPEATABLE READ ${access}; SET LOCAL statement_timeout = ${Math.trunc(this.timeoutMs)}`;
+  }
+
   async insert(accountId: string, mesh: string, documents: readonly StoredDocument[]): Promise<void> {
     if (documents.length === 0) return;
     const added = this.newShapes(accountId, mesh, documents.map((document) => JSON.parse(document.json) as JsonObject));
@@ -116,7 +121,6 @@ export class PgMeshStore implements MeshStore {
   async search(accountId: string, mesh: string, query: MeshQuery & { offset: number; limit: number }, budget: QueryBudget): Promise<SearchResult> {
     return this.timed(() =>
       this.connection.transaction(async (client) => {
-        await client.query(`SET LOCAL statement_timeout = ${Math.trunc(this.timeoutMs)}`);
         const prepared = await this.prepare(client, accountId, mesh, query, budget);
         const { compiled, whereSql, indexed } = prepared;
         const plan = { sqlOnly: compiled.exact && compiled.sortExact, indexed };
@@ -139,7 +143,7 @@ export class PgMeshStore implements MeshStore {
         }
         const rows = await this.candidates(client, accountId, mesh, prepared, compiled.sortExact, false);
         return { ...pageCandidates(rows, compiled, query), plan };
-      }, 'unique', 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'),
+      }, 'unique', this.begin('READ ONLY')),
     );
   }
 
@@ -147,7 +151,6 @@ export class PgMeshStore implements MeshStore {
     const date = new Date(now);
     return this.retried(() =>
       this.connection.transaction(async (client) => {
-        await client.query(`SET LOCAL statement_timeout = ${Math.trunc(this.timeoutMs)}`);
         const prepared = await this.prepare(client, accountId, mesh, { filter }, budget);
         let matchedCount = 0;
         const changed: JsonObject[] = [];
@@ -168,7 +171,7 @@ export class PgMeshStore implements MeshStore {
           return { result: { matchedCount, modifiedCount: changed.length }, added };
         }
         return { result: { matchedCount, modifiedCount: 0 }, added: new Map<string, number>() };
-      }, 'mesh id', 'BEGIN ISOLATION LEVEL REPEATABLE READ'),
+      }, 'mesh id', this.begin('READ WRITE')),
     ).then(({ result, added }) => {
       this.rememberShapes(accountId, mesh, added);
       return result;
@@ -182,7 +185,6 @@ export class PgMeshStore implements MeshStore {
   async deleteMany(accountId: string, mesh: string, filter: Filter | undefined, budget: QueryBudget): Promise<number> {
     return this.retried(() =>
       this.connection.transaction(async (client) => {
-        await client.query(`SET LOCAL statement_timeout = ${Math.trunc(this.timeoutMs)}`);
         const prepared = await this.prepare(client, accountId, mesh, { filter }, budget);
         if (prepared.compiled.exact) {
           return (await client.query(`DELETE FROM mesh_documents WHERE ${prepared.whereSql}`, [accountId, mesh, ...prepared.compiled.params])).rowCount ?? 0;
@@ -192,7 +194,7 @@ export class PgMeshStore implements MeshStore {
           .map((row) => row.id);
         if (ids.length === 0) return 0;
         return (await namedQuery(client, 'DELETE FROM mesh_documents WHERE account_id = $1 AND mesh = $2 AND id = ANY($3::text[])', [accountId, mesh, ids])).rowCount ?? 0;
-      }, 'unique', 'BEGIN ISOLATION LEVEL REPEATABLE READ'),
+      }, 'unique', this.begin('READ WRITE')),
     );
   }
 
@@ -203,7 +205,7 @@ export class PgMeshStore implements MeshStore {
 
   async createIndex(accountId: string, index: MeshIndex): Promise<void> {
     validateIndex(index);
-    const keys = index.paths.map((path) => indexKeyExpression('postgres', path)).join(', ');
+    const keys = index.paths.map((path) => `(${indexKeyExpression('postgres', 'doc', path)})`).join(', ');
     await this.connection.transaction(async (client) => {
       try {
         await client.query('INSERT INTO mesh_indexes (account_id, name, mesh, paths, is_unique, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
@@ -218,8 +220,13 @@ export class PgMeshStore implements MeshStore {
         throw (error as { code?: string }).code === '23505' ? new UniqueViolation('index') : error;
       }
       try {
-        // Only our hex name and checked paths reach the DDL (mesh-queries.ts).
-        await client.query(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${sqlIndexName(accountId, index.name)} ON mesh_documents (account_id, mesh, ${keys})`);
+        // Only our hex name, checked paths and checked names reach the DDL (mesh-queries.ts).
+        // Partial, on the mesh's rows alone: writes to other meshes never maintain it, and a
+        // unique key (where a missing field is null, as in MongoDB) is unique within the mesh.
+        await client.query(
+          `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${sqlIndexName(accountId, index.name)} ON mesh_documents (account_id, mesh, ${keys}) ` +
+            `WHERE account_id = ${ddlLiteral(accountId)} AND mesh = ${ddlLiteral(index.mesh)}`,
+        );
       } catch (error) {
         throw (error as { code?: string }).code === '23505' ? new UniqueViolation('mesh id') : error;
       }
@@ -250,14 +257,18 @@ export class PgMeshStore implements MeshStore {
     const catalog = (await namedQuery(client, CATALOG, [accountId, mesh])).rows as { kind: 's' | 'i'; name: string; bits: number }[];
     const shapes = new Map<string, number>();
     const indexes: string[] = [];
+    const indexedPaths = new Set<string>();
     for (const row of catalog) {
       if (row.kind === 's') shapes.set(row.name, row.bits);
-      else indexes.push(row.name);
+      else {
+        indexes.push(row.name);
+        for (const path of JSON.parse(row.name.slice(row.name.indexOf(' ') + 1)) as string[]) indexedPaths.add(path);
+      }
     }
     const compiled = compileQuery(
       { dialect: 'postgres', docColumn: 'doc', idColumn: 'id', firstParam: 3, codePointStrings: await this.stringsByCodePoint(client) },
       { filter: query.filter, sort: query.sort },
-      shapes,
+      { shapes, indexedPaths },
     );
     const whereSql = `account_id = $1 AND mesh = $2 AND (${compiled.where})`;
     const params = [accountId, mesh, ...compiled.params];
@@ -355,8 +366,13 @@ interface PlanNode {
 export function planSeeksIndex(root: PlanNode): boolean {
   let accesses = 0;
   let narrowed = true;
-  const seeks = (node: PlanNode): boolean =>
-    (node['Index Name'] ?? '').startsWith(SQL_INDEX_PREFIX) || (node['Index Name'] === 'mesh_documents_pkey' && /(?<![\w])id [=<>]|\(id [=<>]/.test(node['Index Cond'] ?? ''));
+  // A seek, not a walk of the mesh's rows: a mesh index is partial, so the planner may read it
+  // whole with no condition (or on the account and mesh alone) just to visit the mesh.
+  const seeks = (node: PlanNode): boolean => {
+    const condition = node['Index Cond'] ?? '';
+    if ((node['Index Name'] ?? '').startsWith(SQL_INDEX_PREFIX)) return /\bdoc\b/.test(condition);
+    return node['Index Name'] === 'mesh_documents_pkey' && /(?:^|[^\w])id [=<>]/.test(condition);
+  };
   const visit = (node: PlanNode): void => {
     const type = node['Node Type'];
     if (node['Relation Name'] === 'mesh_documents' || type === 'Bitmap Index Scan') {

@@ -20,19 +20,20 @@ export class PostgresStore implements Store {
   readonly meshes: PgMeshStore;
   readonly projections: PgProjectionStore;
 
-  private constructor(private readonly connection: PgConnection) {
+  private constructor(private readonly connection: PgConnection, options: { meshSearchTimeoutMs?: number }) {
     this.accounts = new PgAccountStore(connection);
     this.clients = new PgClientStore(connection);
     this.users = new PgUserStore(connection);
     this.refreshFamilies = new PgRefreshFamilyStore(connection);
     this.roles = new PgRoleStore(connection);
     this.signingKeys = new PgSigningKeyStore(connection);
-    this.meshes = new PgMeshStore(connection);
+    this.meshes = new PgMeshStore(connection, { searchTimeoutMs: options.meshSearchTimeoutMs });
     this.projections = new PgProjectionStore(connection);
   }
 
-  static async open(connectionString: string, poolSize: number): Promise<PostgresStore> {
-    return new PostgresStore(await PgConnection.open(connectionString, poolSize));
+  /** `meshSearchTimeoutMs`: how long one mesh search may run (meshes.ts, 5 s by default). */
+  static async open(connectionString: string, poolSize: number, options: { meshSearchTimeoutMs?: number } = {}): Promise<PostgresStore> {
+    return new PostgresStore(await PgConnection.open(connectionString, poolSize), options);
   }
 
   async ping(): Promise<void> {

@@ -43,12 +43,14 @@ export class MeshStatements {
   /** Whether a statement's plan seeks one of the mesh's indexes, by SQL text and index set. */
   private readonly plans = new Map<string, boolean>();
   readonly shapes: Database.Statement;
-  readonly indexNames: Database.Statement;
+  readonly indexedPaths: Database.Statement;
+  private readonly schemaVersion: Database.Statement;
   readonly countUpTo: Database.Statement;
 
   constructor(readonly db: Database.Database) {
     this.shapes = db.prepare('SELECT path, bits FROM mesh_shapes WHERE account_id = ? AND mesh = ?').raw();
-    this.indexNames = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'mesh_documents' AND name LIKE '${SQL_INDEX_PREFIX}%' ORDER BY name`).pluck();
+    this.indexedPaths = db.prepare('SELECT paths FROM mesh_indexes WHERE account_id = ? AND mesh = ?').pluck();
+    this.schemaVersion = db.prepare('PRAGMA schema_version').pluck();
     this.countUpTo = db.prepare('SELECT count(*) FROM (SELECT 1 FROM mesh_documents WHERE account_id = ? AND mesh = ? LIMIT ?)').pluck();
   }
 
@@ -62,9 +64,12 @@ export class MeshStatements {
     return statement;
   }
 
-  /** From EXPLAIN QUERY PLAN, once per SQL text and set of indexes (a new index changes the plan). */
+  /**
+   * From EXPLAIN QUERY PLAN, once per SQL text and schema version: any index created or dropped
+   * (another mesh's too, since an index on (account_id, mesh, key) serves every mesh) changes it.
+   */
   seeksIndex(sql: string, params: readonly unknown[]): boolean {
-    const key = `${(this.indexNames.all() as string[]).join(',')}\u0000${sql}`;
+    const key = `${this.schemaVersion.get() as number}\u0000${sql}`;
     let indexed = this.plans.get(key);
     if (indexed === undefined) {
       const details = (this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail);
@@ -106,7 +111,8 @@ export function prepareQuery(
   request: { accountId: string; mesh: string; filter?: Filter; sort?: Sort; maxScan: number },
 ): PreparedQuery | { examined: number; budget: number } {
   const shapes: PathShapes = readShapes(statements, request.accountId, request.mesh);
-  const compiled = compileQuery(TARGET, { filter: request.filter, sort: request.sort }, shapes);
+  const indexedPaths = new Set((statements.indexedPaths.all(request.accountId, request.mesh) as string[]).flatMap((paths) => JSON.parse(paths) as string[]));
+  const compiled = compileQuery(TARGET, { filter: request.filter, sort: request.sort }, { shapes, indexedPaths });
   const whereSql = `account_id = ? AND mesh = ? AND (${compiled.where})`;
   const indexed = statements.seeksIndex(`SELECT id, doc FROM mesh_documents WHERE ${whereSql}`, [request.accountId, request.mesh, ...compiled.params]);
   if (!indexed) {

@@ -23,21 +23,24 @@ export class SqliteStore implements Store {
   readonly projections: SqliteProjectionStore;
   private readonly pingStatement;
 
-  private constructor(private readonly connection: SqliteConnection) {
+  private constructor(private readonly connection: SqliteConnection, options: { meshReaders?: number }) {
     this.clients = new SqliteClientStore(connection);
     this.accounts = new SqliteAccountStore(connection, this.clients);
     this.users = new SqliteUserStore(connection);
     this.refreshFamilies = new SqliteRefreshFamilyStore(connection);
     this.roles = new SqliteRoleStore(connection);
     this.signingKeys = new SqliteSigningKeyStore(connection);
-    this.meshes = new SqliteMeshStore(connection);
+    this.meshes = new SqliteMeshStore(connection, { readers: options.meshReaders });
     this.projections = new SqliteProjectionStore(connection);
     this.pingStatement = connection.db.prepare('SELECT 1');
   }
 
-  /** `backgroundCheckpoints`: for a server, WAL checkpoints on a thread of their own (checkpointer.ts). */
-  static open(dataDir: string, options: { backgroundCheckpoints?: boolean } = {}): SqliteStore {
-    return new SqliteStore(SqliteConnection.open(dataDir, options));
+  /**
+   * `backgroundCheckpoints`: for a server, WAL checkpoints on a thread of their own (checkpointer.ts).
+   * `meshReaders`: how many reader threads run mesh searches (mesh-reader-pool.ts, 2 by default).
+   */
+  static open(dataDir: string, options: { backgroundCheckpoints?: boolean; meshReaders?: number } = {}): SqliteStore {
+    return new SqliteStore(SqliteConnection.open(dataDir, options), options);
   }
 
   async ping(): Promise<void> {
