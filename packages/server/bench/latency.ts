@@ -8,8 +8,11 @@ export class LatencyHistogram {
   private readonly counts = new Map<number, number>();
   private total = 0;
 
+  /** `stepMs`: the bucket width; below 1, finer than autocannon's own (the scale scenario's p50 of ~1 ms). */
+  constructor(private readonly stepMs = 1) {}
+
   record(ms: number): void {
-    const whole = Math.max(0, Math.floor(ms));
+    const whole = Math.max(0, Math.floor(ms / this.stepMs));
     this.counts.set(whole, (this.counts.get(whole) ?? 0) + 1);
     this.total++;
   }
@@ -25,7 +28,7 @@ export class LatencyHistogram {
     let seen = 0;
     for (const ms of [...this.counts.keys()].sort((a, b) => a - b)) {
       seen += this.counts.get(ms)!;
-      if (seen >= wanted) return ms;
+      if (seen >= wanted) return this.stepMs === 1 ? ms : Math.round(ms * this.stepMs * 1000) / 1000;
     }
     return null; // unreachable: seen ends at total
   }

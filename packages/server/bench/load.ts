@@ -2,7 +2,7 @@ import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autoc
 
 /** One HTTP request as a connection sends it. */
 export interface RequestShape {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   path: string;
   headers?: Record<string, string>;
   body?: string;
@@ -48,6 +48,8 @@ export interface LoadFigures {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** p50 to 10 µs (measure.ts), where whole milliseconds are too coarse to compare (the scale scenario). */
+  p50MsFine?: number;
   meanMs: number;
   completed: number;
   non2xx: number;

@@ -5,7 +5,7 @@ import { ResourceSampler, type ResourceFigures } from './resources.js';
 import type { Settings } from './settings.js';
 import type { SoakFigures } from './soak.js';
 
-export type ServerName = 'OpenMeshy' | 'node:http' | 'oidc-provider';
+export type ServerName = 'OpenMeshy' | 'node:http' | 'oidc-provider' | 'raw SQL';
 
 export interface ScenarioResult {
   id: string;
@@ -47,6 +47,7 @@ function sampler(target: Target): ResourceSampler {
  */
 class MeasuredWindow implements LoadObserver {
   private readonly latency = new LatencyHistogram();
+  private readonly fineLatency = new LatencyHistogram(0.01);
   private sumMs = 0;
   private non2xx = 0;
   private errors = 0;
@@ -57,6 +58,7 @@ class MeasuredWindow implements LoadObserver {
   response(_kind: string | undefined, status: number, ms: number): void {
     if (performance.now() < this.fromMs) return;
     this.latency.record(ms);
+    this.fineLatency.record(ms);
     this.sumMs += ms;
     if (status < 200 || status > 299) this.non2xx++;
     this.statusCodes[status] = (this.statusCodes[status] ?? 0) + 1;
@@ -77,6 +79,7 @@ class MeasuredWindow implements LoadObserver {
       requestsPerSecond: completed / durationSeconds,
       p50Ms: this.latency.percentile(50) ?? Number.NaN,
       p99Ms: this.latency.percentile(99) ?? Number.NaN,
+      p50MsFine: this.fineLatency.percentile(50) ?? Number.NaN,
       meanMs: completed > 0 ? this.sumMs / completed : 0,
       completed,
       non2xx: this.non2xx,
@@ -121,7 +124,7 @@ export async function measureUnderLoad<S, B>(
   settings: Settings,
   target: Target,
   script: () => Promise<ConnectionScript<S>>,
-  background: { label: string; script: ConnectionScript<B> },
+  background: { label: string; script: ConnectionScript<B>; connections?: number },
 ): Promise<ScenarioResult> {
   const { connections, durationSeconds, warmupSeconds } = settings;
   const settleSeconds = BACKGROUND_SETTLE_MS / 1000;
@@ -131,7 +134,7 @@ export async function measureUnderLoad<S, B>(
   let behind: RunningLoad | undefined;
   try {
     await new Promise((resolve) => setTimeout(resolve, warmupSeconds * 1000));
-    behind = startLoad({ url: target.url, connections, durationSeconds: durationSeconds + 60, script: background.script });
+    behind = startLoad({ url: target.url, connections: background.connections ?? connections, durationSeconds: durationSeconds + 60, script: background.script });
     const sampling = await samplerAfter(BACKGROUND_SETTLE_MS, target);
     const whole = await load.result;
     const resources = sampling.stop();

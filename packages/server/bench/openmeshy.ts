@@ -79,6 +79,11 @@ export async function cliJson(store: StoreEnv, args: string[]): Promise<unknown>
   return JSON.parse(await runNode([cli, ...args, '--json', '--data', store.dataDir], serverEnv(store.env)));
 }
 
+/** An `openmeshy ...` command on a server's store (`index create`, say): its output as text. */
+export async function cliText(store: StoreEnv, args: string[]): Promise<string> {
+  return runNode([cli, ...args, '--data', store.dataDir], serverEnv(store.env));
+}
+
 /** Starts `openmeshy serve` on a prepared store and waits for the line it prints when serving. */
 export async function serveOpenMeshy(children: Children, name: string, store: StoreEnv, nodeFlags: string[] = []): Promise<OpenMeshy> {
   const child = children.startNode(name, [...binNodeFlags(), ...nodeFlags, cli, 'serve', '--port', '0', '--data', store.dataDir, '--log-level', 'warn'], serverEnv(store.env), { replaceEnv: true });

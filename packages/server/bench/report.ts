@@ -1,4 +1,5 @@
 import type { ScenarioResult } from './measure.js';
+import { formatMeshRatios, meshRatios, meshTargets, type MeshRatio } from './mesh-targets.js';
 import { NOISY_OTHER_CPU_PERCENT } from './resources.js';
 import { RSS_RULE, type SoakFigures } from './soak.js';
 
@@ -17,9 +18,11 @@ export interface Ratios {
   postgresVsSqlite: number | null;
   /** Two processes on PostgreSQL over one. */
   twoProcessesVsOne: number | null;
+  /** Issue 13: each meshes scenario over its raw-SQL ceiling. */
+  meshes: MeshRatio[];
 }
 
-/** The issues' targets (issue 3's, 5's and 6's "Benchmark" and "Load"), checked against one run. */
+/** The issues' targets (issue 3's, 5's and 6's "Benchmark" and "Load", issue 13's "Figures"), checked against one run. */
 export function checkTargets(results: ScenarioResult[]): { ratios: Ratios; targets: TargetCheck[] } {
   const byId = (id: string) => results.find((r) => r.id === id);
   const refresh = byId('refresh');
@@ -31,6 +34,7 @@ export function checkTargets(results: ScenarioResult[]): { ratios: Ratios; targe
     refreshVsBareHttp: ratio(refresh, bare),
     postgresVsSqlite: ratio(byId('refresh-pg'), refresh),
     twoProcessesVsOne: ratio(byId('refresh-pg2'), byId('refresh-pg')),
+    meshes: meshRatios(results),
   };
 
   const check = (issue: string, target: string, measured: string | null, pass: boolean): TargetCheck => ({
@@ -67,6 +71,7 @@ export function checkTargets(results: ScenarioResult[]): { ratios: Ratios; targe
       soak ? `${soak.rss.startMiB.toFixed(0)} -> ${soak.rss.endMiB.toFixed(0)} MiB (limit ${soak.rss.limitMiB.toFixed(0)})` : null,
       soak?.rss.flat === true,
     ),
+    ...meshTargets(results, ratios.meshes),
   ];
   return { ratios, targets };
 }
@@ -101,6 +106,7 @@ export function formatReport(results: ScenarioResult[], checked: { ratios: Ratio
   const { ratios } = checked;
   lines.push(`OpenMeshy refresh grants/s vs oidc-provider: ${x(ratios.refreshVsOidcProvider)}; vs bare node:http: ${x(ratios.refreshVsBareHttp)}`);
   lines.push(`OpenMeshy refresh grants/s on PostgreSQL (1 process) vs SQLite: ${x(ratios.postgresVsSqlite)}; 2 processes vs 1: ${x(ratios.twoProcessesVsOne)}`);
+  lines.push(...formatMeshRatios(ratios.meshes, results));
   const soak = results.find((r) => r.soak);
   if (soak?.soak) lines.push('', formatSoak(soak.soak, soak.connections));
   lines.push('');

@@ -13,6 +13,8 @@ import { OpenMeshyClient, startOpenMeshy } from './openmeshy.js';
 import { startPostgresCluster } from './postgres-cluster.js';
 import { postgresScenarios } from './postgres-scenarios.js';
 import { Children } from './processes.js';
+import { meshScenarios } from './mesh-scenarios.js';
+import { scaleScenarios } from './mesh-scale.js';
 import { referenceScenarios } from './reference-scenarios.js';
 import { checkTargets, cpuMicrosPerRequest, formatReport } from './report.js';
 import { NOISY_OTHER_CPU_PERCENT, waitForQuietMachine } from './resources.js';
@@ -20,8 +22,12 @@ import type { Bench, PostgresBench, Scenario } from './scenario.js';
 import { readSettings, settingsHelp } from './settings.js';
 import { soakScenario } from './soak.js';
 
-/** References first: the report compares OpenMeshy's figures with theirs. The soak run last: it is the longest. */
-const scenarios = [...referenceScenarios, ...openMeshyScenarios, ...postgresScenarios, soakScenario];
+/**
+ * References first: the report compares OpenMeshy's figures with theirs (the meshes' ceiling
+ * scenarios each right before theirs, in meshScenarios). The meshes after the token service, so
+ * their documents are not in its store yet when it is measured. The soak run last: it is the longest.
+ */
+const scenarios = [...referenceScenarios, ...openMeshyScenarios, ...postgresScenarios, ...meshScenarios, ...scaleScenarios, soakScenario];
 
 /** OpenMeshy processes on the one PostgreSQL database: refresh-pg uses the first, refresh-pg2 both. */
 const POSTGRES_INSTANCES = 2;
@@ -31,13 +37,11 @@ const QUIET_BELOW_PERCENT = 10;
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help')) {
-    process.stdout.write(`node dist/bench/run.js: benchmark of the token service\n\n${settingsHelp}\n\nScenarios: ${scenarios.map((s) => s.id).join(', ')}\n`);
+    process.stdout.write(`node dist/bench/run.js: benchmark of the token service\n\n${settingsHelp}\n\nScenarios: ${scenarioNames()}\n`);
     return;
   }
   const settings = readSettings();
-  const selected = scenarios.filter((s) => settings.only.length === 0 || settings.only.includes(s.id));
-  const unknown = settings.only.filter((id) => !scenarios.some((s) => s.id === id));
-  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${scenarios.map((s) => s.id).join(', ')}`);
+  const selected = selectScenarios(settings.only);
 
   const children = new Children();
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'openmeshy-bench-'));
@@ -102,6 +106,21 @@ async function main(): Promise<void> {
   }
 }
 
+/** BENCH_ONLY's scenarios (by id or group), with those they are compared with, in the run's order. */
+function selectScenarios(only: string[]): Scenario[] {
+  if (only.length === 0) return scenarios;
+  const named = (s: Scenario) => only.includes(s.id) || (s.groups ?? []).some((group) => only.includes(group));
+  const unknown = only.filter((name) => !scenarios.some((s) => s.id === name || s.groups?.includes(name)));
+  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${scenarioNames()}`);
+  const compared = new Set(scenarios.filter(named).flatMap((s) => s.comparedWith ?? []));
+  return scenarios.filter((s) => named(s) || compared.has(s.id));
+}
+
+function scenarioNames(): string {
+  const groups = [...new Set(scenarios.flatMap((s) => s.groups ?? []))];
+  return `${scenarios.map((s) => s.id).join(', ')}; groups: ${groups.join(', ')}`;
+}
+
 /**
  * Runs a scenario once the machine is quiet, and once more if other processes took CPU during
  * the measurement (the run with the least such CPU counts), as long as the run's patience lasts.
@@ -110,6 +129,7 @@ async function runQuietly(scenario: Scenario, bench: Bench, patience: Patience):
   const { settings } = bench;
   let best: ScenarioResult | undefined;
   const attempts = scenario.retryWhenNoisy === false ? 1 : 2;
+  await scenario.prepare?.(bench);
   for (let attempt = 0; attempt < attempts; attempt++) {
     if (patience.leftMs > 0) {
       const waitStarted = Date.now();
@@ -119,11 +139,11 @@ async function runQuietly(scenario: Scenario, bench: Bench, patience: Patience):
       patience.take(Date.now() - waitStarted);
     }
     const seconds = scenario.id === 'soak' ? settings.soakSeconds : settings.durationSeconds;
-    log(`${scenario.id}: warm-up, then ${seconds} s measured, ${settings.connections} connections${attempt ? ' (again)' : ''}`);
+    log(`${scenario.id}: warm-up, then ${seconds} s measured${attempt ? ' (again)' : ''}`);
     const startedAt = Date.now();
     const result = await scenario.run(bench);
     const { figures, resources } = result;
-    log(`${scenario.id}: ${Math.round(figures.requestsPerSecond)} req/s, p99 ${figures.p99Ms} ms, non-2xx ${figures.non2xx}, CPU% other ${resources.otherCpuPercent}`);
+    log(`${scenario.id}: ${result.connections} connections, ${Math.round(figures.requestsPerSecond)} req/s, p99 ${figures.p99Ms} ms, non-2xx ${figures.non2xx}, CPU% other ${resources.otherCpuPercent}`);
     if (!best || resources.otherCpuPercent < best.resources.otherCpuPercent) best = result;
     const quiet = resources.otherCpuPercent <= NOISY_OTHER_CPU_PERCENT;
     if (quiet || patience.leftMs < Date.now() - startedAt) break;

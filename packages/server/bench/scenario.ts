@@ -36,6 +36,15 @@ export interface Fixtures {
 
 export interface Scenario {
   id: string;
+  /** Names BENCH_ONLY may select the scenario by, besides its id (e.g. "meshes"). */
+  groups?: string[];
+  /** Scenarios whose figures this one is compared with: BENCH_ONLY selecting it runs them too. */
+  comparedWith?: string[];
+  /**
+   * Setup that loads the machine (documents by the hundred thousand), done before the runner
+   * waits for the machine to go quiet, so that the measurement does not start in its wake.
+   */
+  prepare?(bench: Bench): Promise<void>;
   run(bench: Bench): Promise<ScenarioResult>;
   /** false: never measured twice, even when other processes disturbed it (the soak run is long). */
   retryWhenNoisy?: boolean;

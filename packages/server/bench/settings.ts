@@ -25,6 +25,8 @@ export interface Settings {
   /** A PostgreSQL database the run may create its own database from (and drop it). */
   postgresAdminUrl: string;
   redisUrl: string;
+  /** Documents of the scale scenarios' large mesh (a multiple of 1,000: ~1,000 per value of `a`). */
+  scaleDocuments: number;
 }
 
 export const settingsHelp = `Environment:
@@ -42,7 +44,9 @@ export const settingsHelp = `Environment:
                          PostgreSQL for refresh-pg and refresh-pg2: the run creates a database
                          openmeshy_bench_<random> there and drops it at the end
   BENCH_REDIS_URL=redis://127.0.0.1:6379
-                         Redis for the PostgreSQL instances' shared counters`;
+                         Redis for the PostgreSQL instances' shared counters
+  BENCH_SCALE_DOCUMENTS=1000000
+                         documents of the large mesh of mesh-scale-* (a multiple of 1000)`;
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const durationSeconds = positive('BENCH_DURATION', env.BENCH_DURATION, 10);
@@ -59,6 +63,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     soakSeconds: positive('BENCH_SOAK_SECONDS', env.BENCH_SOAK_SECONDS, durationSeconds < 10 ? 20 : 60),
     postgresAdminUrl: env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
     redisUrl: env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
+    scaleDocuments: thousands('BENCH_SCALE_DOCUMENTS', env.BENCH_SCALE_DOCUMENTS, 1_000_000),
   };
 }
 
@@ -66,5 +71,11 @@ function positive(name: string, raw: string | undefined, fallback: number, zeroA
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < (zeroAllowed ? 0 : 1)) throw new Error(`${name} must be a whole number${zeroAllowed ? '' : ' above 0'}, got "${raw}"`);
+  return value;
+}
+
+function thousands(name: string, raw: string | undefined, fallback: number): number {
+  const value = positive(name, raw, fallback);
+  if (value % 1000 !== 0) throw new Error(`${name} must be a multiple of 1000, got "${raw}"`);
   return value;
 }
