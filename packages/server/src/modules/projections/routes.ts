@@ -71,6 +71,7 @@ export async function projectionRoutes(fastify: FastifyInstance, deps: Projectio
     // The page is JSON already (stored text, or the worker's): written around it, not re-serialised.
     const body = `{"page":${paging.page},"pageSize":${paging.pageSize},"results":${run.results},"totalRecords":${run.totalRecords}}`;
     // A string with a JSON content type goes out as it is (Fastify serialises only objects).
+    reply.header('server-timing', `sql;dur=${run.plan.sqlMs.toFixed(1)}, engine;dur=${run.plan.engineMs.toFixed(1)}`);
     return reply.type('application/json; charset=utf-8').send(body as never);
   });
 }

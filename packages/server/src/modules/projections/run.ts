@@ -31,8 +31,11 @@ export interface RunResult {
   /** The page's documents as a JSON array, written once (stored text when SQL answered alone). */
   readonly results: string;
   readonly totalRecords: number;
-  /** How it ran: tests and the bench assert that a plain pipeline never reaches the engine. */
-  readonly plan: { readonly sqlOnly: boolean; readonly engineStages: number };
+  /**
+   * How it ran: tests and the bench assert that a plain pipeline never reaches the engine; the
+   * milliseconds in SQL (every mesh read) and in the engine (its thread, queueing included).
+   */
+  readonly plan: { readonly sqlOnly: boolean; readonly engineStages: number; readonly sqlMs: number; readonly engineMs: number };
 }
 
 const and = (a: Filter | undefined, b: Filter | undefined): Filter | undefined => (a && b ? { kind: 'and', filters: [a, b] } : (a ?? b));
@@ -46,12 +49,13 @@ const asArray = (documents: readonly StoredDocument[]) => `[${documents.map((d) 
  */
 /** `budget`: the account's scan budget (MeshyDB's "Database limit"), for every mesh the run reads. */
 export async function runProjection(deps: RunDeps, projection: Projection, user: ProjectionUser | null, request: RunRequest, budget: QueryBudget): Promise<RunResult> {
+  const started = performance.now();
   const pushed = pushDown(projection.pipeline);
   const offset = (request.page - 1) * request.pageSize;
   const source = deps.documents;
   if (pushed.rest.length === 0 && pushed.offset === 0 && pushed.limit === undefined) {
     const found = await search(source, projection, { filter: and(pushed.filter, request.filter), sort: request.sort ?? pushed.sort, offset, limit: request.pageSize }, budget);
-    return { results: asArray(found.results), totalRecords: found.totalRecords, plan: { sqlOnly: true, engineStages: 0 } };
+    return { results: asArray(found.results), totalRecords: found.totalRecords, plan: { sqlOnly: true, engineStages: 0, sqlMs: performance.now() - started, engineMs: 0 } };
   }
   const { maxDocuments } = deps.limits;
   const wanted = Math.min(pushed.limit ?? Number.MAX_SAFE_INTEGER, maxDocuments + 1);
@@ -64,6 +68,7 @@ export async function runProjection(deps: RunDeps, projection: Projection, user:
     if (found.results.length > maxDocuments) throw new ApiError('projection_scan_limit');
     lookups[mesh] = found.results.map((d) => d.json);
   }
+  const sqlDone = performance.now();
   const outcome = await deps.engine.run({
     stages: pushed.rest as JsonObject[],
     documents: documents.map((d) => d.json),
@@ -77,7 +82,8 @@ export async function runProjection(deps: RunDeps, projection: Projection, user:
     maxDocuments,
   });
   if (!outcome.ok) throw new ApiError(outcome.kind === 'limit' ? 'projection_memory_limit' : 'projection_failed', { detail: outcome.message });
-  return { results: outcome.results, totalRecords: outcome.totalRecords, plan: { sqlOnly: false, engineStages: pushed.rest.length } };
+  const plan = { sqlOnly: false, engineStages: pushed.rest.length, sqlMs: sqlDone - started, engineMs: performance.now() - sqlDone };
+  return { results: outcome.results, totalRecords: outcome.totalRecords, plan };
 }
 
 async function search(source: Pick<MeshStore, 'search'>, projection: Projection, query: Parameters<MeshStore['search']>[2], budget: QueryBudget) {

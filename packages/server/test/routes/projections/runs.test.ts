@@ -70,7 +70,8 @@ describe('projections API: runs over meshes', () => {
     const mesh = await call('GET', `/meshes/orders/${res.results[0]!._id}`);
     assert.deepEqual(res.results[0], mesh.body);
     const plans = t.logs.slice(before).filter((line) => line.includes('projection run')).map((line) => JSON.parse(line).plan);
-    assert.deepEqual(plans, [{ sqlOnly: true, engineStages: 0 }]);
+    assert.deepEqual(plans.map((p) => ({ sqlOnly: p.sqlOnly, engineStages: p.engineStages, engineMs: p.engineMs })), [{ sqlOnly: true, engineStages: 0, engineMs: 0 }]);
+    assert.match((await call('GET', '/projections/popularStates')).headers.get('server-timing') ?? '', /^sql;dur=\d+\.\d, engine;dur=\d+\.\d$/);
   });
 
   test('$lookup reads another mesh of the account (named in any case)', async () => {
