@@ -1,4 +1,10 @@
-import { Aggregator, Context } from 'mingo';
+import { Aggregator } from 'mingo/aggregator';
+import { Context } from 'mingo/core';
+import * as accumulatorOperators from 'mingo/operators/accumulator';
+import * as expressionOperators from 'mingo/operators/expression';
+import * as pipelineOperators from 'mingo/operators/pipeline';
+import * as projectionOperators from 'mingo/operators/projection';
+import * as queryOperators from 'mingo/operators/query';
 import type { AnyObject } from 'mingo/types';
 import { matches, sortDocuments } from '../../query/evaluate.js';
 import { parseFilter, parseOrderBy } from '../../query/parse.js';
@@ -32,9 +38,22 @@ export class StageLimitExceeded extends Error {
   }
 }
 
-// mingo's operators with the regex ones on RE2; the stages that are not ours are never reached
-// (pipeline-check.ts refuses them when a pipeline is stored).
-const context = Context.init({ expression: regexOperators });
+/** mingo's operators of `ops` less those named in `refused`. */
+function without<T extends Record<string, unknown>>(ops: T, refused: readonly string[]): Record<string, T[keyof T]> {
+  return Object.fromEntries(Object.entries(ops).filter(([name]) => !refused.includes(name))) as Record<string, T[keyof T]>;
+}
+
+// The engine's own context, not mingo's default one (whose operators win any merge): the regex
+// operators on RE2, and without the operators that run code or write, so that even a pipeline
+// that got past pipeline-check.ts could not reach them.
+const context = Context.init({
+  accumulator: without(accumulatorOperators, ['$accumulator']) as never,
+  expression: { ...without(expressionOperators, ['$function']), ...regexOperators } as never,
+  pipeline: without(pipelineOperators, ['$out', '$merge', '$unionWith', '$documents']) as never,
+  projection: projectionOperators as never,
+  // $regex runs only in our evaluator (pipeline-check.ts refuses it wherever mingo would meet it).
+  query: without(queryOperators, ['$where', '$jsonSchema', '$regex']) as never,
+});
 
 /**
  * Runs the stages over documents, one at a time: a $match our parser takes and a $sort run

@@ -71,6 +71,11 @@ function checkStages(raw: unknown[], label: string, nesting: number, meshes: Set
 function walk(value: unknown, where: string, depth: number, budget: { nodes: number }): void {
   if (++budget.nodes > PIPELINE_LIMITS.maxNodes) throw new Refusal(`Pipeline must have at most ${PIPELINE_LIMITS.maxNodes} values.`);
   if (depth > PIPELINE_LIMITS.maxDepth) throw new Refusal(`${where} is nested deeper than ${PIPELINE_LIMITS.maxDepth} levels.`);
+  // As a field path or a field name ($getField, $setField), a prototype name would reach the
+  // engine's objects' prototypes: refused anywhere, even as a plain string.
+  if (typeof value === 'string' && value.split('.').some((part) => PROTOTYPE_KEYS.has(part.replace(/^\$+/, '')))) {
+    throw new Refusal(`${where} uses a reserved name in "${value}".`);
+  }
   if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
     for (const item of value) walk(item, where, depth + 1, budget);

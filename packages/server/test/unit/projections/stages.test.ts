@@ -305,3 +305,8 @@ test('$regexMatch, $regexFind and $regexFindAll run on RE2 with PCRE meanings', 
   const output = runStages(pipeline, [{ _id: 1, s: 'ABbxb' }], env());
   assert.deepEqual(output, [{ _id: 1, m: true, f: { match: 'b', idx: 2, captures: ['b'] }, all: [{ match: 'Bb', idx: 1, captures: [] }, { match: 'b', idx: 4, captures: [] }] }]);
 });
+
+test('a pattern only a backtracking engine runs fails on RE2 instead of running', () => {
+  const { pipeline } = checkPipeline([{ $project: { m: { $regexMatch: { input: '$s', regex: '(a)\\1' } } } }]);
+  assert.throws(() => runStages(pipeline, [{ _id: 1, s: 'aa' }], env()), /backreferences/);
+});
