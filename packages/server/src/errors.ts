@@ -145,6 +145,8 @@ export const reasons = {
   // reading more documents than a run may: MeshyDB's one 429 sentence ("Database limit").
   projection_memory_limit: { status: 429, reason: LIMIT_SENTENCE },
   projection_scan_limit: { status: 429, reason: LIMIT_SENTENCE },
+  // More runs waiting for the engine thread than it queues: a limit of the server, not a fault.
+  projection_busy: { status: 429, reason: LIMIT_SENTENCE },
   // A run past its time (--projection-timeout): its thread is ended.
   projection_time_limit: { status: 429, reason: LIMIT_SENTENCE },
   // A stored pipeline that fails over the documents it meets (a $divide by zero, say); the detail goes to the log.

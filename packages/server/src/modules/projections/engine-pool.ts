@@ -11,7 +11,7 @@ export interface EnginePoolOptions {
   readonly heapMb: number;
   /** How long one run may take before its thread is ended (429). */
   readonly timeoutMs: number;
-  /** Runs waiting beyond this are refused (503 busy) rather than queued. */
+  /** Runs waiting beyond this are refused (429 projection_busy, with Retry-After) rather than queued. */
   readonly maxQueued: number;
 }
 
@@ -23,6 +23,8 @@ interface Waiting {
 
 interface Thread {
   readonly worker: Worker;
+  /** The thread has loaded the engine: its runs' time counts from here, not from its start. */
+  ready: boolean;
   running?: { id: number; waiting: Waiting; timer: NodeJS.Timeout };
 }
 
@@ -41,7 +43,7 @@ export class EnginePool {
 
   run(job: EngineJob): Promise<EngineOutcome> {
     if (this.closed) return Promise.reject(new ApiError('shutting_down'));
-    if (this.queue.length >= this.options.maxQueued) return Promise.reject(new ApiError('busy', { headers: { 'retry-after': '1' } }));
+    if (this.queue.length >= this.options.maxQueued) return Promise.reject(new ApiError('projection_busy', { headers: { 'retry-after': '1' } }));
     return new Promise((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
       this.dispatch();
@@ -51,13 +53,19 @@ export class EnginePool {
   async close(): Promise<void> {
     this.closed = true;
     for (const waiting of this.queue.splice(0)) waiting.reject(new ApiError('shutting_down'));
-    await Promise.all(this.threads.splice(0).map((thread) => thread.worker.terminate()));
+    const threads = this.threads.splice(0);
+    for (const thread of threads) this.fail(thread, new ApiError('shutting_down'));
+    await Promise.all(threads.map((thread) => thread.worker.terminate()));
   }
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      const thread = this.threads.find((t) => !t.running) ?? (this.threads.length < this.options.threads ? this.spawn() : undefined);
-      if (!thread) return;
+      const thread = this.threads.find((t) => t.ready && !t.running);
+      if (!thread) {
+        // A new thread takes the queue once it has loaded (its 'ready' message).
+        if (this.threads.length < this.options.threads) this.spawn();
+        return;
+      }
       const waiting = this.queue.shift()!;
       const id = this.nextId++;
       const timer = setTimeout(() => this.fail(thread, new ApiError('projection_time_limit')), this.options.timeoutMs);
@@ -71,8 +79,15 @@ export class EnginePool {
     const worker = new Worker(workerUrl, {
       resourceLimits: { maxOldGenerationSizeMb: this.options.heapMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, this.options.heapMb / 8)) },
     });
-    const thread: Thread = { worker };
-    worker.on('message', (message: { id: number; outcome: EngineOutcome }) => {
+    const thread: Thread = { worker, ready: false };
+    worker.on('message', (message: { id: number; outcome: EngineOutcome } | { ready: true }) => {
+      if ('ready' in message) {
+        thread.ready = true;
+        // Referenced while it loads (a run waits for it); idle threads do not keep the process alive.
+        worker.unref();
+        this.dispatch();
+        return;
+      }
       const running = thread.running;
       if (!running || running.id !== message.id) return;
       clearTimeout(running.timer);
@@ -85,7 +100,6 @@ export class EnginePool {
       this.fail(thread, error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new ApiError('projection_memory_limit') : error);
     });
     worker.on('exit', () => this.fail(thread, new Error('projection thread exited')));
-    worker.unref();
     this.threads.push(thread);
     return thread;
   }

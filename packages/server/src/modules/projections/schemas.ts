@@ -29,7 +29,7 @@ const ProjectionView = Type.Object({
 const AnyDocument = Type.Object({}, { additionalProperties: true });
 
 const bodyRules = ['projection_name_required', 'projection_name_invalid', 'projection_mesh_invalid', 'pipeline_invalid', 'field_invalid'] as const;
-const runLimits = ['projection_memory_limit', 'projection_scan_limit', 'projection_time_limit', 'database_limit_exceeded', 'database_timeout'] as const;
+const runLimits = ['projection_busy', 'projection_memory_limit', 'projection_scan_limit', 'projection_time_limit', 'database_limit_exceeded', 'database_timeout'] as const;
 
 export const projectionSchemas = {
   list: {
