@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ApiError } from '../../errors.js';
+import { ApiError, isApiError } from '../../errors.js';
 import { access } from '../../http/access.js';
 import { signedInUser } from '../../http/authenticate.js';
 import { pageOf } from '../../http/paging.js';
@@ -66,7 +66,12 @@ export async function projectionRoutes(fastify: FastifyInstance, deps: Projectio
     const paging = pageOf(request.query);
     const projection = await findDefinition(deps, request.account.id, name);
     const user = signedInUser(request);
-    const run = await runProjection(deps, projection, { id: user.id, username: user.username, roles: user.roles.map((r) => r.name) }, { filter, sort, ...paging }, { maxScan: request.account.settings.scanBudget });
+    const caller = { id: user.id, username: user.username, roles: user.roles.map((r) => r.name) };
+    const run = await runProjection(deps, projection, caller, { filter, sort, ...paging }, { maxScan: request.account.settings.scanBudget }).catch((error: unknown) => {
+      // Why a stored pipeline failed or hit a cap is for the operator's log, not the client.
+      if (isApiError(error)) request.log.warn({ projection: projection.name, code: error.code, detail: error.message }, 'projection refused');
+      throw error;
+    });
     request.log.debug({ projection: projection.name, plan: run.plan }, 'projection run');
     // The page is JSON already (stored text, or the worker's): written around it, not re-serialised.
     const body = `{"page":${paging.page},"pageSize":${paging.pageSize},"results":${run.results},"totalRecords":${run.totalRecords}}`;

@@ -45,9 +45,9 @@ const asArray = (documents: readonly StoredDocument[]) => `[${documents.map((d) 
  * Runs a projection over its meshes, whatever the caller's mesh permissions (a projection is the
  * data its definer chose to expose). The leading $match / $sort / $skip / $limit run in SQL; when
  * nothing else is left, the request's filter, order and page go to SQL too. Otherwise the rest of
- * the pipeline, then the request's filter, order and page, run in a worker thread.
+ * the pipeline, then the request's filter, order and page, run in a worker thread. `budget`: the
+ * account's scan budget (MeshyDB's "Database limit"), for every mesh the run reads.
  */
-/** `budget`: the account's scan budget (MeshyDB's "Database limit"), for every mesh the run reads. */
 export async function runProjection(deps: RunDeps, projection: Projection, user: ProjectionUser | null, request: RunRequest, budget: QueryBudget): Promise<RunResult> {
   const started = performance.now();
   const pushed = pushDown(projection.pipeline);
