@@ -211,6 +211,36 @@ export function runMeshContract(name: string, open: () => Promise<{ meshes: Mesh
       assert.equal((await meshes.search(other, 'seeked', { filter, offset: 0, limit: 10 }, generous)).totalRecords, 4);
     });
 
+    test('documents committed with new shapes while searches run: each search sees every document written before it began', async () => {
+      const scalars = Array.from({ length: 50 }, (_, k) => ({ _id: newObjectId(Date.now() + k), v: 1, k }));
+      await meshes.insert(account, 'reshaped', scalars.map(stored));
+      const filter = parseFilter('{ v: 1 }');
+      const sort = parseOrderBy('{ k: -1 }');
+      const later: JsonObject[] = [
+        ...Array.from({ length: 10 }, (_, n) => ({ _id: newObjectId(), v: [0, 1], k: 100 + n })),
+        ...Array.from({ length: 10 }, (_, n) => ({ _id: newObjectId(), v: [[1], 1], k: [200 + n, -1] })),
+        ...Array.from({ length: 10 }, (_, n) => ({ _id: newObjectId(), v: { nested: 1 }, k: 'text' + n })),
+      ];
+      const searches: Promise<void>[] = [];
+      const written: JsonObject[] = [...scalars];
+      for (const doc of later) {
+        await meshes.insert(account, 'reshaped', [stored(doc)]);
+        written.push(doc);
+        const before = [...written];
+        searches.push(
+          meshes.search(account, 'reshaped', { filter, sort, offset: 0, limit: 1_000 }, generous).then((answer) => {
+            const expected = new Set(before.filter((d) => matches(filter, d)).map((d) => d['_id']));
+            const got = answer.results.map((r) => JSON.parse(r.json) as JsonObject);
+            for (const id of expected) assert.ok(got.some((d) => d['_id'] === id), `a search after ${before.length} writes misses ${String(id)}`);
+            for (const d of got) assert.ok(matches(filter, d));
+            assert.equal(answer.totalRecords, got.length);
+            assert.deepEqual(got.map((d) => d['_id']), sortDocuments(got, sort).map((d) => d['_id']));
+          }),
+        );
+      }
+      await Promise.all(searches);
+    });
+
     test('concurrent PUTs of one document: it ends as one of them, whole', async () => {
       const id = newObjectId();
       await meshes.insert(account, 'raced', [stored({ _id: id, v: -1 })]);

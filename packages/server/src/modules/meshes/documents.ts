@@ -1,4 +1,5 @@
-import type { ReasonCode } from '../../errors.js';
+import { ApiError, type ReasonCode } from '../../errors.js';
+import { canonicalMeshId, newMeshId } from './ids.js';
 import type { StoredDocument } from './store.js';
 
 /** As MongoDB's BSON nesting limit: deep enough for any document, shallow enough for every walk over it. */
@@ -50,4 +51,19 @@ export function storedDocument(id: string, document: JsonRecord): StoredDocument
   }
   const text = JSON.stringify(rest);
   return { id, json: text === '{}' ? `{"_id":"${id}"}` : `{"_id":"${id}",${text.slice(1)}` };
+}
+
+/**
+ * A new document as the store takes it. `_id` absent or null (MeshyDB's C# SDK sends `"_id":
+ * null` for a new object) is generated; any other value must be an ObjectId.
+ */
+export function newDocument(value: unknown, now: number): StoredDocument {
+  if (!isRecord(value)) throw new ApiError('mesh_data_not_object');
+  const problem = documentProblem(value);
+  if (problem) throw new ApiError(problem);
+  const given = value._id;
+  if (given === undefined || given === null) return storedDocument(newMeshId(now), value);
+  const id = canonicalMeshId(given);
+  if (!id) throw new ApiError('mesh_id_invalid');
+  return storedDocument(id, value);
 }

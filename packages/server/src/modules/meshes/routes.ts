@@ -5,7 +5,8 @@ import { access } from '../../http/access.js';
 import { pageOf } from '../../http/paging.js';
 import { meshPermissible } from './names.js';
 import { meshSchemas as schemas } from './schemas.js';
-import { createMany, createOne, deleteMany, deleteOne, getOne, replaceOne, search, updateMany, type MeshServiceDeps } from './service.js';
+import { createMany } from './bulk-create.js';
+import { createOne, deleteMany, deleteOne, getOne, replaceOne, search, updateMany, type MeshServiceDeps } from './service.js';
 import { createdManyJson, deleteManyView, searchPageJson, updateManyView } from './view.js';
 
 /** `meshes.{mesh}` from the path; a `meshes` grant covers every mesh (roles/permissions.ts). */

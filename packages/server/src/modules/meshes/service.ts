@@ -1,47 +1,19 @@
 import { ApiError, type ReasonCode } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { parseFilter, parseOrderBy, parseUpdate, QueryError } from '../../query/parse.js';
-import { UniqueViolation } from '../../store/errors.js';
 import type { Account } from '../accounts/types.js';
-import { documentProblem, isRecord, storedDocument, type JsonRecord } from './documents.js';
-import { canonicalMeshId, newMeshId } from './ids.js';
+import { documentProblem, isRecord, newDocument, storedDocument } from './documents.js';
+import { canonicalMeshId } from './ids.js';
 import { meshNameOf } from './names.js';
-import { QueryTimeout, ScanBudgetExceeded, type MeshStore, type QueryBudget, type SearchResult, type StoredDocument, type UpdateManyResult } from './store.js';
+import { stored } from './store-errors.js';
+import type { MeshStore, QueryBudget, SearchResult, StoredDocument, UpdateManyResult } from './store.js';
 
 export interface MeshServiceDeps {
   meshes: MeshStore;
   clock: Clock;
 }
 
-/** One object of a refused bulk create: where it was in the list and why (a reason of errors.ts). */
-export interface ItemError {
-  index: number;
-  status: number;
-  code: ReasonCode;
-  message: string;
-}
-
 const budgetOf = (account: Account): QueryBudget => ({ maxScan: account.settings.scanBudget });
-
-/** What the store can refuse, as the documented answers; `filterCode` is the route's sentence for a filter. */
-async function stored<T>(work: () => Promise<T>, filterCode: ReasonCode = 'filter_invalid'): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof ScanBudgetExceeded) throw new ApiError('database_limit_exceeded', { detail: error.message });
-    if (error instanceof QueryTimeout) throw new ApiError('database_timeout', { detail: error.message });
-    if (error instanceof UniqueViolation && error.field === 'mesh id') throw new ApiError('mesh_id_taken');
-    // Applying an update can fail on the data ($inc of a string): the update's sentence.
-    if (error instanceof QueryError) throw new ApiError(queryCode(error, filterCode), { detail: error.detail });
-    throw error;
-  }
-}
-
-function queryCode(error: QueryError, filterCode: ReasonCode): ReasonCode {
-  if (error.document === 'update') return 'update_invalid';
-  if (error.document === 'orderBy') return 'mesh_order_by_invalid';
-  return filterCode;
-}
 
 /** Parses one document of a request, or answers the route's sentence for it. */
 function parsed<T>(parse: () => T, code: ReasonCode): T {
@@ -53,77 +25,11 @@ function parsed<T>(parse: () => T, code: ReasonCode): T {
   }
 }
 
-/**
- * A new document as the store takes it. `_id` absent or null (MeshyDB's C# SDK sends `"_id":
- * null` for a new object) is generated; any other value must be an ObjectId.
- */
-function newDocument(value: unknown, now: number): StoredDocument {
-  if (!isRecord(value)) throw new ApiError('mesh_data_not_object');
-  const problem = documentProblem(value);
-  if (problem) throw new ApiError(problem);
-  const given = value._id;
-  if (given === undefined || given === null) return storedDocument(newMeshId(now), value);
-  const id = canonicalMeshId(given);
-  if (!id) throw new ApiError('mesh_id_invalid');
-  return storedDocument(id, value);
-}
-
 export async function createOne(deps: MeshServiceDeps, account: Account, rawMesh: string, body: unknown): Promise<StoredDocument> {
   const mesh = meshNameOf(rawMesh);
   const document = newDocument(body, deps.clock.now());
   await stored(() => deps.meshes.insert(account.id, mesh, [document]));
   return document;
-}
-
-function itemError(index: number, error: ApiError): ItemError {
-  return { index, status: error.status, code: error.code, message: error.reason };
-}
-
-function batchRefused(errors: ItemError[]): ApiError {
-  return new ApiError('mesh_batch_invalid', { extra: { errors } });
-}
-
-/**
- * A bulk create, all or nothing: every object is checked first, and one that fails refuses the
- * batch with the status of each failed object; the store inserts the rest in one transaction.
- */
-export async function createMany(deps: MeshServiceDeps, account: Account, rawMesh: string, items: readonly unknown[]): Promise<StoredDocument[]> {
-  const mesh = meshNameOf(rawMesh);
-  if (items.length === 0) throw new ApiError('mesh_data_missing');
-  const now = deps.clock.now();
-  const documents: StoredDocument[] = [];
-  const errors: ItemError[] = [];
-  const seen = new Set<string>();
-  items.forEach((item, index) => {
-    try {
-      const document = newDocument(item, now);
-      if (seen.has(document.id)) throw new ApiError('mesh_id_taken');
-      seen.add(document.id);
-      documents.push(document);
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      errors.push(itemError(index, error));
-    }
-  });
-  if (errors.length > 0) throw batchRefused(errors);
-  try {
-    await stored(() => deps.meshes.insert(account.id, mesh, documents));
-  } catch (error) {
-    if (error instanceof ApiError && error.code === 'mesh_id_taken') throw await takenItems(deps, account, mesh, items, documents);
-    throw error;
-  }
-  return documents;
-}
-
-/** Which objects that brought their own `_id` collided with a stored one; none found (a unique index, a race): the plain sentence. */
-async function takenItems(deps: MeshServiceDeps, account: Account, mesh: string, items: readonly unknown[], documents: readonly StoredDocument[]): Promise<ApiError> {
-  const errors: ItemError[] = [];
-  for (let index = 0; index < items.length; index++) {
-    const brought = (items[index] as JsonRecord)._id;
-    if (brought === undefined || brought === null) continue;
-    if (await deps.meshes.get(account.id, mesh, documents[index]!.id)) errors.push(itemError(index, new ApiError('mesh_id_taken')));
-  }
-  return errors.length > 0 ? batchRefused(errors) : new ApiError('mesh_id_taken');
 }
 
 export async function getOne(deps: MeshServiceDeps, account: Account, rawMesh: string, rawId: string): Promise<StoredDocument> {

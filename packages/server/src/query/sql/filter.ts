@@ -1,17 +1,16 @@
-import type { ElemMatchTest, FieldFilter, Filter, Test } from '../tree.js';
-import { param, raw, type Sql, sql } from './fragment.js';
+import type { ElemMatchTest, FieldFilter, Filter, Path, Test } from '../tree.js';
+import { bindable, testBindable } from './bindable.js';
+import { joinList, param, raw, type Sql, sql } from './fragment.js';
 import { isIndexablePath } from './index-paths.js';
 import { and, exact, FALSE, not, or, type Pair, superset, UNKNOWN } from './pair.js';
 import { type PathShapes, SHAPE } from './shapes.js';
 import { ANY, type ValueDialect } from './value-dialect.js';
 
-/**
- * Filters (tree.ts) to superset/subset pairs (pair.ts). A field test is exact where the catalog
- * (shapes.ts) shows no array on the way to the value: MongoDB then sees one value, or, when the
- * value itself has held arrays, each element and the array itself, which SQL enumerates too.
- * A path that went through an array yields values SQL cannot enumerate in MongoDB's way (digit
- * components as indexes, scalar elements skipped): every row is a candidate there.
- */
+const DIGITS = /^\d+$/;
+
+/** Arrays on the way that one path may branch at; past that the SQL would double too often. */
+const MAX_ARRAY_BRANCHES = 3;
+
 export interface FilterScope {
   /** What paths start from: the document column, or an object element of `$elemMatch`. */
   readonly root: Sql;
@@ -20,6 +19,13 @@ export interface FilterScope {
   readonly shapePrefix: string;
 }
 
+/**
+ * Filters (tree.ts) to superset/subset pairs (pair.ts). A field test is exact where the catalog
+ * (shapes.ts) shows no array on the way to the value: MongoDB then sees one value, or, when the
+ * value itself has held arrays, each element and the array itself, which SQL enumerates too.
+ * Through an array on the way, SQL enters the object elements as MongoDB does; a digit component
+ * there (an index as well as a key) is left to the evaluator: every row is a candidate.
+ */
 export class FilterCompiler<Ref> {
   private aliases = 0;
 
@@ -52,14 +58,39 @@ export class FilterCompiler<Ref> {
   private field(filter: FieldFilter, scope: FilterScope): Pair {
     const { path, test } = filter;
     if (path.length === 0) return UNKNOWN; // only inside a value $elemMatch, which compiles it by value()
+    if (!path.every(bindable) || !testBindable(test)) return UNKNOWN;
     const dotted = path.join('.');
     if (scope.atDocument && dotted === '_id') {
       const byId = this.byId(test);
       if (byId !== undefined) return byId;
     }
-    for (let i = 1; i < path.length; i++) {
-      if (((this.shapes.get(scope.shapePrefix + path.slice(0, i).join('.')) ?? 0) & SHAPE.array) !== 0) return UNKNOWN;
+    return this.atPath(scope, path, test, 1, 0);
+  }
+
+  /**
+   * The test at `path` under `scope`, with the prefixes from `from` on checked for arrays. Where a
+   * prefix has held an array, MongoDB enters its object elements (a scalar element, or an empty
+   * array, yields nothing) and otherwise goes on as through an object: two branches, told apart by
+   * the prefix's kind. A digit after an array also indexes it, which stays the evaluator's.
+   */
+  private atPath(scope: FilterScope, path: Path, test: Test, from: number, branches: number): Pair {
+    for (let i = from; i < path.length; i++) {
+      const headKey = scope.shapePrefix + path.slice(0, i).join('.');
+      if (((this.shapes.get(headKey) ?? 0) & SHAPE.array) === 0) continue;
+      if (DIGITS.test(path[i] as string) || branches >= MAX_ARRAY_BRANCHES) return UNKNOWN;
+      const head = this.dialect.at(scope.root, path.slice(0, i), scope.atDocument, undefined);
+      if (head === undefined) return UNKNOWN;
+      const asObject = and([not(exact(this.dialect.isArray(head))), this.atPath(scope, path, test, i + 1, branches + 1)]);
+      const rest = path.slice(i);
+      const throughElements = this.someElement(head, (element) =>
+        and([
+          exact(this.dialect.isObject(element)),
+          this.atPath({ root: this.dialect.elementAsRoot(element), atDocument: false, shapePrefix: `${headKey}.` }, rest, test, 1, branches + 1),
+        ]),
+      );
+      return or([asObject, throughElements]);
     }
+    const dotted = path.join('.');
     const indexed = scope.atDocument && this.indexedPaths.has(dotted) && isIndexablePath(dotted) ? dotted : undefined;
     const ref = this.dialect.at(scope.root, path, scope.atDocument, indexed);
     if (ref === undefined) return UNKNOWN;
@@ -70,6 +101,9 @@ export class FilterCompiler<Ref> {
   /** `_id` is also the id column, which the primary key orders. */
   private byId(test: Test): Pair | undefined {
     if (test.op === 'eq' && typeof test.value === 'string') return exact(sql`${raw(this.idColumn)} = ${param(test.value)}`);
+    if (test.op === 'in' && test.regexes.length === 0 && test.values.length > 0 && test.values.every((value) => typeof value === 'string')) {
+      return exact(sql`${raw(this.idColumn)} IN (${joinList(test.values.map((value) => sql`${param(value)}`), ', ')})`);
+    }
     return undefined;
   }
 
@@ -106,7 +140,7 @@ export class FilterCompiler<Ref> {
       case 'not':
         return not(this.value(filter.filter, ref));
       case 'field':
-        return filter.path.length === 0 ? this.valueTest(filter.test, ref, ANY, false, undefined) : UNKNOWN;
+        return filter.path.length === 0 && testBindable(filter.test) ? this.valueTest(filter.test, ref, ANY, false, undefined) : UNKNOWN;
     }
   }
 

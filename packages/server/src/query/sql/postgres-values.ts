@@ -11,6 +11,8 @@ import {
   INT64_END,
   INT64_MIN,
   keyOrderFree,
+  needsTypeGuard,
+  regexLiteral,
   regexRange,
   type ValueDialect,
   type ValueTest,
@@ -49,7 +51,7 @@ export function postgresValues(docColumn: string, codePointStrings: boolean): Va
     return exact(sql`${ref.key} = ${param(JSON.stringify(value), '::jsonb')}`);
   }
 
-  function compare(ref: PostgresValue, op: 'gt' | 'gte' | 'lt' | 'lte', value: JsonValue): Pair {
+  function compare(ref: PostgresValue, op: 'gt' | 'gte' | 'lt' | 'lte', value: JsonValue, held: number): Pair {
     const kind = classOf(value);
     const operator = raw(OPERATORS[op]);
     switch (kind) {
@@ -61,10 +63,14 @@ export function postgresValues(docColumn: string, codePointStrings: boolean): Va
         return exact(sql`${ref.key} IN (${raw(passing.map((b) => `'${b}'::jsonb`).join(', '))})`);
       }
       case 'number':
-        return exact(sql`(${typeOf(ref)} = 'number' AND ${ref.key} ${operator} ${param(JSON.stringify(value), '::jsonb')})`);
-      case 'string':
-        if (codePointStrings) return exact(sql`(${typeOf(ref)} = 'string' AND ${ref.key} ${operator} ${param(JSON.stringify(value), '::jsonb')})`);
-        return exact(sql`(${typeOf(ref)} = 'string' AND ${textOf(ref)} ${operator} ${param(value, '::text')})`);
+      case 'string': {
+        if (kind === 'string' && !codePointStrings) return exact(sql`(${typeOf(ref)} = 'string' AND ${textOf(ref)} ${operator} ${param(value, '::text')})`);
+        const comparison = sql`${ref.key} ${operator} ${param(JSON.stringify(value), '::jsonb')}`;
+        if (needsTypeGuard(held, kind)) return exact(sql`(${typeOf(ref)} = ${raw(kind === 'number' ? `'number'` : `'string'`)} AND ${comparison})`);
+        // Only this kind and null were held, and null is the least jsonb: a bound from below
+        // keeps null out, and leaves a range the index on the key can seek.
+        return exact(op === 'gt' || op === 'gte' ? comparison : sql`(${comparison} AND ${ref.key} > 'null'::jsonb)`);
+      }
       case 'object':
       case 'array':
         return superset(sql`${typeOf(ref)} = ${raw(`'${kind}'`)}`);
@@ -88,6 +94,9 @@ export function postgresValues(docColumn: string, codePointStrings: boolean): Va
 
   function regex(ref: PostgresValue, spec: RegexSpec): Pair {
     const isString = sql`${typeOf(ref)} = 'string'`;
+    const literal = regexLiteral(spec);
+    if (literal?.kind === 'any') return exact(isString);
+    if (literal?.kind === 'contains') return exact(sql`(${isString} AND strpos(${ref.value} #>> '{}', ${param(literal.text, '::text')}) > 0)`);
     const range = regexRange(spec);
     if (range === undefined) return superset(isString);
     const bound = (op: string, text: string): Sql =>
@@ -147,7 +156,7 @@ export function postgresValues(docColumn: string, codePointStrings: boolean): Va
     isObject(ref) {
       return sql`${typeOf(ref)} = 'object'`;
     },
-    test(test, ref) {
+    test(test, ref, held) {
       switch (test.op) {
         case 'eq':
           return equals(ref, test.value);
@@ -155,7 +164,7 @@ export function postgresValues(docColumn: string, codePointStrings: boolean): Va
         case 'gte':
         case 'lt':
         case 'lte':
-          return compare(ref, test.op, test.value);
+          return compare(ref, test.op, test.value, held);
         case 'in':
           return inList(ref, test.values, test.regexes);
         case 'regex':

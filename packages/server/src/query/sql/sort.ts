@@ -1,4 +1,5 @@
 import type { Sort } from '../tree.js';
+import { bindable } from './bindable.js';
 import { raw, type Sql } from './fragment.js';
 import { isIndexablePath } from './index-paths.js';
 import { type PathShapes, SHAPE } from './shapes.js';
@@ -27,6 +28,7 @@ export function compileSort<Ref>(
       return { terms, exact: true };
     }
     const inexact = { terms: [id], exact: false };
+    if (!key.path.every(bindable)) return inexact;
     for (let i = 1; i < key.path.length; i++) {
       if (((shapes.get(key.path.slice(0, i).join('.')) ?? 0) & SHAPE.array) !== 0) return inexact;
     }

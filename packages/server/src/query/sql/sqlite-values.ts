@@ -11,6 +11,7 @@ import {
   INT64_END,
   INT64_MIN,
   needsTypeGuard,
+  regexLiteral,
   regexRange,
   type ValueDialect,
   type ValueTest,
@@ -167,6 +168,9 @@ function inList(ref: SqliteValue, values: readonly JsonValue[], regexes: readonl
 
 function regex(ref: SqliteValue, spec: RegexSpec): Pair {
   const isString = sql`${ref.type} = 'text'`;
+  const literal = regexLiteral(spec);
+  if (literal?.kind === 'any') return exact(isString);
+  if (literal?.kind === 'contains') return exact(sql`(${isString} AND instr(${ref.value}, ${param(literal.text)}) > 0)`);
   const range = regexRange(spec);
   if (range === undefined) return superset(isString);
   const low = sql`${ref.value} >= ${param(range.low)}`;

@@ -89,6 +89,19 @@ export function regexRange(regex: RegexSpec): { low: string; high: string | unde
   return { low: prefix, high: successor(prefix), exact };
 }
 
+const LITERAL_TEXT = /^[A-Za-z0-9 _\-'"!@%&=,;<>~`/\u0080-\uffff]*$/;
+
+/**
+ * What a regex with no operators asks of a string, as SQL can test it: `contains` when the
+ * pattern is plain text (`/abc/`: the string contains it), `any` when it is empty or `^`
+ * (every string). Case-insensitive and extended patterns are the evaluator's.
+ */
+export function regexLiteral(regex: RegexSpec): { kind: 'any' } | { kind: 'contains'; text: string } | undefined {
+  if (regex.options.includes('i') || regex.options.includes('x')) return undefined;
+  if (regex.source === '' || regex.source === '^' || regex.source === '\\A') return { kind: 'any' };
+  return LITERAL_TEXT.test(regex.source) ? { kind: 'contains', text: regex.source } : undefined;
+}
+
 /** The least string above every string that starts with `prefix`, in code-point order. */
 function successor(prefix: string): string | undefined {
   const points = Array.from(prefix);

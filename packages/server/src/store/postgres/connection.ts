@@ -91,6 +91,26 @@ export class PgConnection {
     }
   }
 
+  /**
+   * `work` on one pooled connection outside any transaction (what CREATE INDEX CONCURRENTLY
+   * needs); errors as `query` translates them.
+   */
+  async withClient<T>(work: (client: pg.PoolClient) => Promise<T>, uniqueField = 'unique'): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw new StoreUnavailable(error);
+    }
+    try {
+      return await work(client);
+    } catch (error) {
+      throw translate(error, uniqueField);
+    } finally {
+      client.release();
+    }
+  }
+
   close(): Promise<void> {
     return this.pool.end();
   }

@@ -14,12 +14,13 @@ import {
   type StoredDocument,
   type UpdateManyResult,
 } from '../../modules/meshes/store.js';
-import { UniqueViolation } from '../errors.js';
 import { ddlLiteral, pageCandidates, sqlIndexName, SQL_INDEX_PREFIX, validateIndex, type CandidateRow } from '../mesh-queries.js';
 import { namedQuery, type PgConnection } from './connection.js';
 
 /** How long one search (or the reads of an updateMany/deleteMany) may run before it is cancelled. */
 export const DEFAULT_SEARCH_TIMEOUT_MS = 5_000;
+/** How long building one index may take (the pool's 6 s query timeout would cut a large build short). */
+const INDEX_BUILD_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 /** A REPEATABLE READ write that met a concurrent change is run again from the start, this many times at most. */
 const SERIALIZATION_RETRIES = 8;
 
@@ -46,8 +47,8 @@ const UPSERT_SHAPES = `INSERT INTO mesh_shapes (account_id, mesh, path, bits)
   ON CONFLICT (account_id, mesh, path) DO UPDATE SET bits = mesh_shapes.bits | excluded.bits`;
 const WRITE_BACK = `UPDATE mesh_documents AS m SET body = u.body FROM unnest($3::text[], $4::text[]) AS u(id, body)
   WHERE m.account_id = $1 AND m.mesh = $2 AND m.id = u.id`;
-const CATALOG = `SELECT 's' AS kind, path AS name, bits FROM mesh_shapes WHERE account_id = $1 AND mesh = $2
-  UNION ALL SELECT 'i', name || ' ' || paths::text, 0 FROM mesh_indexes WHERE account_id = $1 AND mesh = $2`;
+const CATALOG = `SELECT 's' AS kind, path AS name, bits, NULL::jsonb AS paths, NULL::boolean AS built FROM mesh_shapes WHERE account_id = $1 AND mesh = $2
+  UNION ALL SELECT 'i', name, 0, paths, built FROM mesh_indexes WHERE account_id = $1 AND mesh = $2`;
 const COUNT_UP_TO = 'SELECT count(*)::int AS n FROM (SELECT 1 FROM mesh_documents WHERE account_id = $1 AND mesh = $2 LIMIT $3) AS scanned';
 
 interface IndexRow {
@@ -154,15 +155,18 @@ export class PgMeshStore implements MeshStore {
         const prepared = await this.prepare(client, accountId, mesh, { filter }, budget);
         let matchedCount = 0;
         const changed: JsonObject[] = [];
+        const changedIds: string[] = [];
         for (const row of await this.candidates(client, accountId, mesh, prepared, false, true)) {
           const document = JSON.parse(row.json) as JsonObject;
           if (!prepared.compiled.exact && !matches(filter, document)) continue;
           matchedCount++;
           const outcome = applyUpdate(document, update, { filter, now: date });
-          if (outcome.modified) changed.push(outcome.document);
+          if (!outcome.modified) continue;
+          changed.push(outcome.document);
+          changedIds.push(row.id);
         }
         if (changed.length > 0) {
-          await namedQuery(client, WRITE_BACK, [accountId, mesh, changed.map((d) => d['_id'] as string), changed.map((d) => JSON.stringify(d))]);
+          await namedQuery(client, WRITE_BACK, [accountId, mesh, changedIds, changed.map((d) => JSON.stringify(d))]);
           const added = this.newShapes(accountId, mesh, changed);
           if (added.size > 0) {
             const [paths, bits] = shapeArrays(added);
@@ -203,34 +207,52 @@ export class PgMeshStore implements MeshStore {
     return (result.rows as [string][]).map((row) => row[0]);
   }
 
+  /**
+   * Builds the index CONCURRENTLY, so that writes to mesh_documents (every account's) go on while
+   * it is built: recorded first (the name is taken, or UniqueViolation('index')), then built outside
+   * a transaction and without the pool's statement timeouts; a build that fails is dropped and its
+   * record removed. While it builds, queries see the path as indexed but the plan check still
+   * finds no index, so the scan budget holds.
+   */
   async createIndex(accountId: string, index: MeshIndex): Promise<void> {
     validateIndex(index);
+    const sqlName = sqlIndexName(accountId, index.name);
+    // Only our hex name, checked paths and checked names reach the DDL (mesh-queries.ts).
+    // Partial, on the mesh's rows alone: writes to other meshes never maintain it, and a unique
+    // key (where a missing field is null, as in MongoDB) is unique within the mesh. The keys lead:
+    // the planner drops `account_id = $1 AND mesh = $2` from the index condition as implied by
+    // the predicate, so leading account and mesh columns would make every seek a walk of the
+    // mesh's entries. A unique index also ends with account_id, as Citus wants of one.
     const keys = index.paths.map((path) => `(${indexKeyExpression('postgres', 'doc', path)})`).join(', ');
-    await this.connection.transaction(async (client) => {
-      try {
-        await client.query('INSERT INTO mesh_indexes (account_id, name, mesh, paths, is_unique, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-          accountId,
-          index.name,
-          index.mesh,
-          JSON.stringify(index.paths),
-          index.unique,
-          index.createdAt,
-        ]);
-      } catch (error) {
-        throw (error as { code?: string }).code === '23505' ? new UniqueViolation('index') : error;
-      }
-      try {
-        // Only our hex name, checked paths and checked names reach the DDL (mesh-queries.ts).
-        // Partial, on the mesh's rows alone: writes to other meshes never maintain it, and a
-        // unique key (where a missing field is null, as in MongoDB) is unique within the mesh.
-        await client.query(
-          `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${sqlIndexName(accountId, index.name)} ON mesh_documents (account_id, mesh, ${keys}) ` +
-            `WHERE account_id = ${ddlLiteral(accountId)} AND mesh = ${ddlLiteral(index.mesh)}`,
-        );
-      } catch (error) {
-        throw (error as { code?: string }).code === '23505' ? new UniqueViolation('mesh id') : error;
-      }
-    });
+    const ddl =
+      `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${sqlName} ON mesh_documents (${keys}${index.unique ? ', account_id' : ''}) ` +
+      `WHERE account_id = ${ddlLiteral(accountId)} AND mesh = ${ddlLiteral(index.mesh)}`;
+    await this.connection.query('INSERT INTO mesh_indexes (account_id, name, mesh, paths, is_unique, created_at, built) VALUES ($1, $2, $3, $4, $5, $6, FALSE)', [
+      accountId,
+      index.name,
+      index.mesh,
+      JSON.stringify(index.paths),
+      index.unique,
+      index.createdAt,
+    ], { uniqueField: 'index' });
+    try {
+      await this.connection.withClient(async (client) => {
+        await client.query('SET statement_timeout = 0');
+        try {
+          await client.query({ text: ddl, query_timeout: INDEX_BUILD_TIMEOUT_MS } as pg.QueryConfig);
+        } finally {
+          await client.query('RESET statement_timeout');
+        }
+      }, 'mesh id');
+      await this.connection.query('UPDATE mesh_indexes SET built = TRUE WHERE account_id = $1 AND name = $2', [accountId, index.name]);
+    } catch (error) {
+      // A failed concurrent build leaves an invalid index behind.
+      await this.connection.withClient(async (client) => {
+        await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${sqlName}`);
+      }).catch(() => {});
+      await this.connection.query('DELETE FROM mesh_indexes WHERE account_id = $1 AND name = $2', [accountId, index.name]).catch(() => {});
+      throw error;
+    }
   }
 
   async listIndexes(accountId: string, mesh?: string): Promise<MeshIndex[]> {
@@ -242,11 +264,13 @@ export class PgMeshStore implements MeshStore {
   }
 
   async dropIndex(accountId: string, name: string): Promise<boolean> {
-    return this.connection.transaction(async (client) => {
-      if ((await client.query('DELETE FROM mesh_indexes WHERE account_id = $1 AND name = $2', [accountId, name])).rowCount !== 1) return false;
-      await client.query(`DROP INDEX IF EXISTS ${sqlIndexName(accountId, name)}`);
-      return true;
+    // The record first, so no query counts on the index any more; then the index, CONCURRENTLY:
+    // a plain DROP INDEX would lock every account's mesh_documents while it waits for readers.
+    if ((await this.connection.query('DELETE FROM mesh_indexes WHERE account_id = $1 AND name = $2', [accountId, name])).rowCount !== 1) return false;
+    await this.connection.withClient(async (client) => {
+      await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${sqlIndexName(accountId, name)}`);
     });
+    return true;
   }
 
   /**
@@ -254,15 +278,16 @@ export class PgMeshStore implements MeshStore {
    * index narrows the query, and refuses an unindexed one over more than the budget's documents.
    */
   private async prepare(client: pg.PoolClient, accountId: string, mesh: string, query: { filter?: Filter; sort?: Sort }, budget: QueryBudget): Promise<Prepared> {
-    const catalog = (await namedQuery(client, CATALOG, [accountId, mesh])).rows as { kind: 's' | 'i'; name: string; bits: number }[];
+    const catalog = (await namedQuery(client, CATALOG, [accountId, mesh])).rows as { kind: 's' | 'i'; name: string; bits: number; paths: string[] | null; built: boolean | null }[];
     const shapes = new Map<string, number>();
     const indexes: string[] = [];
     const indexedPaths = new Set<string>();
     for (const row of catalog) {
       if (row.kind === 's') shapes.set(row.name, row.bits);
       else {
-        indexes.push(row.name);
-        for (const path of JSON.parse(row.name.slice(row.name.indexOf(' ') + 1)) as string[]) indexedPaths.add(path);
+        // The plan cache's key changes when a build completes.
+        indexes.push(`${row.name}\u0001${row.built ? 'built' : 'building'}`);
+        for (const path of row.paths ?? []) indexedPaths.add(path);
       }
     }
     const compiled = compileQuery(
@@ -273,7 +298,7 @@ export class PgMeshStore implements MeshStore {
     const whereSql = `account_id = $1 AND mesh = $2 AND (${compiled.where})`;
     const params = [accountId, mesh, ...compiled.params];
     const sql = `SELECT id FROM mesh_documents WHERE ${whereSql}`;
-    const key = `${indexes.sort().join(',')}\u0000${sql}`;
+    const key = `${indexes.sort().join('\u0000')}\u0002${sql}`;
     let indexed = this.plans.get(key);
     if (indexed === undefined) {
       const explained = (await client.query(`EXPLAIN (FORMAT JSON) ${sql}`, params)).rows[0] as { 'QUERY PLAN': [{ Plan: PlanNode }] };

@@ -158,6 +158,8 @@ export const migrations: { version: number; name: string; sql: string }[] = [
         paths JSONB NOT NULL,
         is_unique BOOLEAN NOT NULL,
         created_at BIGINT NOT NULL,
+        -- False while CREATE INDEX CONCURRENTLY builds it.
+        built BOOLEAN NOT NULL DEFAULT TRUE,
         PRIMARY KEY (account_id, name)
       );
       CREATE INDEX mesh_indexes_mesh ON mesh_indexes(account_id, mesh);

@@ -1,8 +1,24 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
+import { QueryError } from '../../query/query-error.js';
+import type { QueryDocumentKind } from '../../query/tree.js';
 import type { SearchAnswer, SearchRequest } from './mesh-queries.js';
 
 const workerUrl = new URL('./mesh-reader-worker.js', import.meta.url);
+
+interface WorkerError {
+  name?: string;
+  message: string;
+  code?: string;
+  document?: QueryDocumentKind;
+  detail?: string;
+}
+
+/** An error from a reader thread as the caller would have met it on this one: a QueryError stays one (a 400, not a 500). */
+function rebuilt(error: WorkerError | undefined): Error {
+  if (error?.name === 'QueryError' && error.document !== undefined && error.detail !== undefined) return new QueryError(error.document, error.detail);
+  return Object.assign(new Error(error?.message ?? 'search failed'), { name: error?.name ?? 'Error', code: error?.code });
+}
 
 export const DEFAULT_MESH_READERS = 2;
 
@@ -54,13 +70,13 @@ export class MeshReaderPool {
     const worker = new Worker(workerUrl, { workerData: { file: this.file } });
     const reader: Reader = { worker, job: undefined };
     worker.unref();
-    worker.on('message', (message: { id: number; answer?: SearchAnswer; error?: { name?: string; message: string; code?: string } }) => {
+    worker.on('message', (message: { id: number; answer?: SearchAnswer; error?: WorkerError }) => {
       const current = reader.job;
       if (!current || current.id !== message.id) return;
       reader.job = undefined;
       worker.unref();
       if (message.answer) current.job.resolve(message.answer);
-      else current.job.reject(Object.assign(new Error(message.error?.message ?? 'search failed'), { name: message.error?.name ?? 'Error', code: message.error?.code }));
+      else current.job.reject(rebuilt(message.error));
       this.dispatch();
     });
     const fail = (error: Error) => {

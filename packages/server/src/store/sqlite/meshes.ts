@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { applyUpdate, matches } from '../../query/evaluate.js';
 import { mergeShapes, shapesOf, type PathShapes } from '../../query/sql/shapes.js';
 import type { Filter, JsonObject, Update } from '../../query/tree.js';
@@ -37,6 +38,9 @@ export class SqliteMeshStore implements MeshStore {
   private readonly readers: MeshReaderPool;
   /** The shape catalog as last committed by this connection, per account and mesh: at worst stale (lacking bits). */
   private readonly shapeCache = new Map<string, PathShapes>();
+  /** Made once: the hot writes' transactions (better-sqlite3 wraps a function per db.transaction call). */
+  private readonly insertAll: Database.Transaction<(accountId: string, mesh: string, documents: readonly StoredDocument[]) => void>;
+  private readonly replaceOne: Database.Transaction<(accountId: string, mesh: string, document: StoredDocument) => boolean>;
 
   constructor(private readonly connection: SqliteConnection, options: { readers?: number } = {}) {
     const db = connection.db;
@@ -55,6 +59,15 @@ export class SqliteMeshStore implements MeshStore {
       listMeshIndexes: db.prepare('SELECT * FROM mesh_indexes WHERE account_id = ? AND mesh = ? ORDER BY name'),
       deleteIndex: db.prepare('DELETE FROM mesh_indexes WHERE account_id = ? AND name = ?'),
     };
+    this.insertAll = db.transaction((accountId: string, mesh: string, documents: readonly StoredDocument[]) => {
+      for (const document of documents) this.s.insert.run(accountId, mesh, document.id, document.json);
+      this.recordShapes(accountId, mesh, documents.map((document) => JSON.parse(document.json) as JsonObject));
+    });
+    this.replaceOne = db.transaction((accountId: string, mesh: string, document: StoredDocument): boolean => {
+      if (this.s.replace.run(document.json, accountId, mesh, document.id).changes !== 1) return false;
+      this.recordShapes(accountId, mesh, [JSON.parse(document.json) as JsonObject]);
+      return true;
+    });
   }
 
   /** Before the connection closes (sqlite-store.ts): the reader threads finish and close theirs. */
@@ -63,13 +76,9 @@ export class SqliteMeshStore implements MeshStore {
   }
 
   async insert(accountId: string, mesh: string, documents: readonly StoredDocument[]): Promise<void> {
-    const { db } = this.connection;
     this.connection.write(() => {
       try {
-        db.transaction(() => {
-          for (const document of documents) this.s.insert.run(accountId, mesh, document.id, document.json);
-          this.recordShapes(accountId, mesh, documents.map((document) => JSON.parse(document.json) as JsonObject));
-        }).immediate();
+        this.insertAll.immediate(accountId, mesh, documents);
       } catch (error) {
         this.forgetShapes(accountId, mesh);
         throw uniqueOr(error, 'mesh id');
@@ -83,14 +92,9 @@ export class SqliteMeshStore implements MeshStore {
   }
 
   async replace(accountId: string, mesh: string, document: StoredDocument): Promise<boolean> {
-    const { db } = this.connection;
     return this.connection.write(() => {
       try {
-        return db.transaction(() => {
-          if (this.s.replace.run(document.json, accountId, mesh, document.id).changes !== 1) return false;
-          this.recordShapes(accountId, mesh, [JSON.parse(document.json) as JsonObject]);
-          return true;
-        }).immediate();
+        return this.replaceOne.immediate(accountId, mesh, document);
       } catch (error) {
         this.forgetShapes(accountId, mesh);
         throw uniqueOr(error, 'mesh id');

@@ -109,6 +109,7 @@ describe('compiled SQL agrees with the evaluator on SQLite and PostgreSQL', () =
       fc.asyncProperty(wideCollection, queries, (documents, [filters, sorts]) => check(documents, filters, sorts, tally)),
       { numRuns: DATA_SETS },
     );
+    if (process.env.SHOW_TALLY) console.log(JSON.stringify(tally));
     assert.ok(tally.queries > 0);
   });
 

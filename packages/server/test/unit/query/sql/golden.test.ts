@@ -96,6 +96,8 @@ const filterCases: [string, JsonObject[], string, string[]][] = [
   ['$regex multiline anchor', products, '{ description: { $regex: /^S/, $options: "m" } }', ['100', '101']],
   ['$regex anchor without m', products, '{ description: { $regex: /^S/ } }', ['100']],
   ['$regex literal prefix', products, "{ sku: { $regex: '^abc' } }", ['100', '101']],
+  ['$regex of plain text: contains', products, '{ sku: /z4/ }', ['102']],
+  ['$regex of plain text across lines', products, '{ description: { $regex: "line d" } }', ['100', '103']],
   ['$in with a regex', products, '{ sku: { $in: [ /^xyz4/, "abc123" ] } }', ['100', '102']],
   ['$type string (and an array of strings)', addressBook, '{ zipCode: { $type: "string" } }', ['1', '5']],
   ['$type number', addressBook, '{ zipCode: { $type: "number" } }', ['2', '3', '4']],
@@ -106,9 +108,13 @@ const filterCases: [string, JsonObject[], string, string[]][] = [
   ['without $elemMatch, conditions on any elements', survey, '{ "results.product": "xyz", "results.score": { $gte: 8 } }', ['1', '2', '3']],
   ['$elemMatch of one field', survey, '{ results: { $elemMatch: { product: "xyz" } } }', ['1', '2', '3']],
   ['$elemMatch range', scores, '{ results: { $elemMatch: { $gte: 80, $lt: 85 } } }', ['1']],
+  ['$in of ids', inventory, '{ _id: { $in: ["2", "4", "9"] } }', ['2', '4']],
+  ['a NUL in an operand (PostgreSQL cannot bind it) is left to the evaluator', products, '{ $nor: [ { sku: "abc\\u0000" }, { "de\\u0000": { $exists: true } } ] }', ['100', '101', '102', '103']],
   ['type bracketing: $gt a number never matches strings or booleans', mixed, '{ a: { $gt: 1 } }', ['5', '8']],
   ['type bracketing: strings by code point', mixed, '{ a: { $gt: "a" } }', ['10', '11', '2', '7']],
   ['$lte null is null or missing', mixed, '{ a: { $lte: null } }', ['3', '4']],
+  ['$lt a number on a path of numbers and null: not null', scores.concat([{ _id: '3', results: null }, { _id: '4' }]), '{ results: { $lt: 80 } }', ['2']],
+  ['$lt a string on a path of strings and null', products.concat([{ _id: '104', sku: null }, { _id: '105' }]), '{ sku: { $lt: "abc5" } }', ['100']],
   ['$gte false', mixed, '{ a: { $gte: false } }', ['1', '9']],
 ];
 
