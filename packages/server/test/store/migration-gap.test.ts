@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { migrations as pgMigrations } from '../../src/store/postgres/migrations.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { usernameKey } from '../../src/lib/usernames.js';
 import { migrate, migrations as sqliteMigrations } from '../../src/store/sqlite/migrations.js';
 import { SQLITE_FILE, SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { createTestDatabase } from '../helpers/postgres.js';
@@ -29,6 +30,8 @@ test('sqlite: a database migrated past 5 without it applies 5 when it arrives', 
     // The runner alone: the store's ports prepare statements over every table at open.
     await without5(sqliteMigrations, async () => {
       const db = new Database(path.join(dir, SQLITE_FILE));
+      // As SqliteConnection.open registers it, for the migration that fills name keys.
+      db.function('openmeshy_fold', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? usernameKey(text) : text));
       migrate(db);
       db.close();
     });
