@@ -5,6 +5,7 @@
 export { MeshyClient, DEFAULT_BASE_URL, type MeshyClientOptions } from './meshy-client.js';
 export { MeshyConnection } from './meshy-connection.js';
 export { MeshesService } from './services/meshes-service.js';
+export { ProjectionsService } from './services/projections-service.js';
 export { RolesService } from './services/roles-service.js';
 export { UsersService } from './services/users-service.js';
 export { MeshyError, Reasons, SdkErrorCodes, type MeshItemError } from './errors.js';
@@ -23,6 +24,9 @@ export type {
   MongoDocument,
   NewUser,
   PagedResult,
+  Projection,
+  ProjectionInput,
+  ProjectionQuery,
   PageQuery,
   Permissible,
   PermissibleSearch,

@@ -6,6 +6,7 @@ import type { Transport } from './http.js';
 import { Session, type SessionDeps } from './session.js';
 import type { SessionRecord } from './session-record.js';
 import { MeshesService } from './services/meshes-service.js';
+import { ProjectionsService } from './services/projections-service.js';
 import { RolesService } from './services/roles-service.js';
 import { UsersService } from './services/users-service.js';
 import { revokeRefreshToken } from './token-requests.js';
@@ -16,6 +17,7 @@ export class MeshyConnection {
   readonly usersService: UsersService;
   readonly rolesService: RolesService;
   readonly meshesService: MeshesService;
+  readonly projectionsService: ProjectionsService;
   private readonly session: Session;
   private readonly transport: Transport;
   private readonly publicKey: string;
@@ -30,11 +32,17 @@ export class MeshyConnection {
     this.usersService = new UsersService(this.call);
     this.rolesService = new RolesService(this.call);
     this.meshesService = new MeshesService(this.call);
+    this.projectionsService = new ProjectionsService(this.call);
   }
 
   /** The same service as `meshesService`: the docs' NodeJS tabs write both. */
   get meshes(): MeshesService {
     return this.meshesService;
+  }
+
+  /** The same service as `projectionsService`: the docs' NodeJS tab writes `meshyConnection.projections.get`. */
+  get projections(): ProjectionsService {
+    return this.projectionsService;
   }
 
   /** The logged-in user, from the access token's claims; null once the session has ended. */

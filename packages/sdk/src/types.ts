@@ -299,3 +299,30 @@ export interface DeleteManyResult {
   deletedCount: number;
   isAcknowledged: boolean;
 }
+
+/** projectionsService.get (data/projecting.rst): over the pipeline's output; omitted fields are the server's defaults. */
+export interface ProjectionQuery extends PageQuery {
+  filter?: MongoDocument | null;
+  /** e.g. `{ Name: -1, Age: 1 }`. */
+  orderBy?: MongoDocument | null;
+}
+
+/** A stored projection's definition, as GET /projections answers it. */
+export interface Projection {
+  id: string;
+  name: string;
+  /** The mesh the pipeline reads, lower-cased. */
+  mesh: string;
+  description: string | null;
+  /** MongoDB aggregation stages. */
+  pipeline: Record<string, unknown>[];
+}
+
+/** Body of projectionsService.create and update. */
+export interface ProjectionInput {
+  /** Alpha characters; unique regardless of case. */
+  name: string;
+  mesh: string;
+  pipeline: Record<string, unknown>[];
+  description?: string | null;
+}

@@ -14,6 +14,7 @@ import { startPostgresCluster } from './postgres-cluster.js';
 import { postgresScenarios } from './postgres-scenarios.js';
 import { Children } from './processes.js';
 import { meshScenarios } from './mesh-scenarios.js';
+import { projectionScenarios } from './projection-scenarios.js';
 import { scaleScenarios } from './mesh-scale.js';
 import { referenceScenarios } from './reference-scenarios.js';
 import { checkTargets, cpuMicrosPerRequest, formatReport } from './report.js';
@@ -27,7 +28,7 @@ import { soakScenario } from './soak.js';
  * scenarios each right before theirs, in meshScenarios). The meshes after the token service, so
  * their documents are not in its store yet when it is measured. The soak run last: it is the longest.
  */
-const scenarios = [...referenceScenarios, ...openMeshyScenarios, ...postgresScenarios, ...meshScenarios, ...scaleScenarios, soakScenario];
+const scenarios = [...referenceScenarios, ...openMeshyScenarios, ...postgresScenarios, ...meshScenarios, ...projectionScenarios, ...scaleScenarios, soakScenario];
 
 /** OpenMeshy processes on the one PostgreSQL database: refresh-pg uses the first, refresh-pg2 both. */
 const POSTGRES_INSTANCES = 2;

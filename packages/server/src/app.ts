@@ -33,6 +33,8 @@ import { SignedInUserCache } from './modules/users/signed-in-user-cache.js';
 import { forgettingStore } from './modules/users/user-cache-invalidation.js';
 import { roleRoutes } from './modules/roles/routes.js';
 import { meshRoutes } from './modules/meshes/routes.js';
+import { EnginePool } from './modules/projections/engine-pool.js';
+import { projectionRoutes } from './modules/projections/routes.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
@@ -128,6 +130,11 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     });
   }
 
+  // One engine thread per process: projections are reports, and the API's threads come first.
+  const engine = new EnginePool({ threads: 1, heapMb: config.projectionHeapMb, timeoutMs: config.projectionTimeoutSeconds * 1000, maxQueued: 64 });
+  app.addHook('onClose', () => engine.close());
+  const projectionNames = async (accountId: string) => (await store.projections.list(accountId)).map((p) => p.name);
+
   registerOpenapi(app);
   app.register(healthRoutes, { store, limits, limitsKind: config.redisUrl ? 'redis' : 'memory' });
   app.register(
@@ -151,8 +158,17 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
         roles: store.roles,
         clock,
         grants,
-        // Projections arrive with their module; until then an account holds none.
-        contents: (account) => ({ meshes: () => store.meshes.meshNames(account.id), projections: async () => [] }),
+        contents: (account) => ({ meshes: () => store.meshes.meshNames(account.id), projections: () => projectionNames(account.id) }),
+      });
+      await scope.register(projectionRoutes, {
+        projections: store.projections,
+        clock,
+        documents: store.meshes,
+        engine,
+        limits: {
+          maxDocuments: config.projectionMaxDocuments,
+          stageBytes: config.projectionStageBytes,
+        },
       });
       await scope.register(meshRoutes, { meshes: store.meshes, clock });
     },

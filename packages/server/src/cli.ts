@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { accountCommand, clientCommand, throttleFlagNames } from './cli/account-commands.js';
 import { indexCommand } from './cli/index-commands.js';
+import { projectionCommand } from './cli/projection-commands.js';
 import { keysCommand } from './cli/key-commands.js';
 import { roleCommand } from './cli/role-commands.js';
 import { UsageError } from './cli/usage.js';
@@ -46,6 +47,10 @@ Commands:
                                       PostgreSQL only: one GIN index serving equality on any path of the mesh
   index list ACCOUNT [MESH]
   index drop ACCOUNT NAME
+  projection create ACCOUNT NAME --mesh MESH --pipeline JSON|@FILE [--description TEXT]
+                                      a stored aggregation pipeline over a mesh, checked as the API checks it
+  projection list ACCOUNT | show ACCOUNT NAME | drop ACCOUNT NAME
+  projection update ACCOUNT NAME [--name NEW] [--mesh MESH] [--pipeline JSON|@FILE] [--description TEXT]
   keys list | keys rotate [--alg EdDSA|ES256|RS256]
   outbox list ACCOUNT                 the latest e-mails and text messages of the account, and their state
   outbox show ID                      one message, its text included until it is delivered
@@ -72,6 +77,8 @@ const commandOptions = {
   'scan-budget': { type: 'string' },
   unique: { type: 'boolean' },
   containment: { type: 'boolean' },
+  mesh: { type: 'string' },
+  pipeline: { type: 'string' },
   name: { type: 'string' },
   description: { type: 'string' },
   permission: { type: 'string', multiple: true },
@@ -117,6 +124,7 @@ async function main(argv: string[]): Promise<number> {
     else if (command === 'user') await userCommand(store, action, rest, values);
     else if (command === 'outbox') await outboxCommand(store, action, rest, values);
     else if (command === 'index') await indexCommand(store, action, rest, values);
+    else if (command === 'projection') await projectionCommand(store, action, rest, values);
     else if (command === 'keys') await keysCommand(store, action, values.alg, json);
     else throw new UsageError(`unknown command "${command}"; run openmeshy --help`);
   } finally {

@@ -27,6 +27,10 @@ export interface Config {
   outboxPollMs: number;
   meshReaders: number;
   meshSearchTimeoutMs: number;
+  projectionStageBytes: number;
+  projectionMaxDocuments: number;
+  projectionTimeoutSeconds: number;
+  projectionHeapMb: number;
 }
 
 interface Setting<K extends keyof Config> {
@@ -120,6 +124,10 @@ export const settings: Setting<keyof Config>[] = [
   // The stores' own fallbacks (mesh-reader-pool.ts, postgres/meshes.ts) are these same numbers.
   { key: 'meshReaders', flag: '--mesh-readers', env: 'OPENMESHY_MESH_READERS', default: '2', description: 'SQLite: threads (each with its own connection) that run mesh searches off the event loop, per server process; more searches wait in line.', parse: int('mesh readers', 1, 64) },
   { key: 'meshSearchTimeoutMs', flag: '--mesh-search-timeout', env: 'OPENMESHY_MESH_SEARCH_TIMEOUT', default: '5000', description: 'PostgreSQL: milliseconds one mesh search (or the reads of a PATCH or DELETE by filter) may run before it is cancelled (answered 429 with code database_timeout).', parse: int('mesh search timeout', 1, 3_600_000) },
+  { key: 'projectionStageBytes', flag: '--projection-stage-bytes', env: 'OPENMESHY_PROJECTION_STAGE_BYTES', default: '104857600', description: 'What one blocking stage of a projection ($group, $sort, $facet, $bucketAuto, ...) may hold, in bytes of JSON (MongoDB: 100 MB); past it the request is 429.', parse: int('projection stage bytes', 1024, 2 ** 31) },
+  { key: 'projectionMaxDocuments', flag: '--projection-max-documents', env: 'OPENMESHY_PROJECTION_MAX_DOCUMENTS', default: '200000', description: 'Most documents one projection run reads from a mesh, or a stage answers; past it the request is 429.', parse: int('projection max documents', 1, 100_000_000) },
+  { key: 'projectionTimeoutSeconds', flag: '--projection-timeout', env: 'OPENMESHY_PROJECTION_TIMEOUT', default: '10', description: 'Seconds one projection run may take in the engine; past it its thread is ended and the request is 429.', parse: int('projection timeout', 1, 3600) },
+  { key: 'projectionHeapMb', flag: '--projection-heap', env: 'OPENMESHY_PROJECTION_HEAP', default: '512', description: 'Heap of the projection engine thread, in MB; a run past it ends the thread and is 429.', parse: int('projection heap', 32, 65536) },
 ];
 
 /**

@@ -159,6 +159,31 @@ export const reasons = {
   mesh_data_too_deep: { status: 400, reason: 'Mesh data cannot be nested more than 100 levels deep.' },
   // PATCH whose $inc or $mul would leave the finite doubles: JSON would store the number as null.
   update_number_overflow: { status: 400, reason: 'Update would make a number too large to store.' },
+  // --- projections (data/projecting.rst; "insufficent" is the docs' spelling)
+  projection_name_required: { status: 400, reason: 'Projection name is required.' },
+  projection_order_by_invalid: { status: 400, reason: 'Order by is invalid.' },
+  projections_read_forbidden: { status: 403, reason: 'User has insufficent permission to read projections.' },
+  projection_not_found: { status: 404, reason: 'Projection was not found.' },
+  // A blocking stage ($group, $sort, $facet, $bucketAuto) past its memory cap, or a pipeline
+  // reading more documents than a run may: MeshyDB's one 429 sentence ("Database limit").
+  projection_memory_limit: { status: 429, reason: LIMIT_SENTENCE },
+  projection_scan_limit: { status: 429, reason: LIMIT_SENTENCE },
+  // More runs waiting for the engine thread than it queues: a limit of the server, not a fault.
+  projection_busy: { status: 429, reason: LIMIT_SENTENCE },
+  // A run past its time (--projection-timeout): its thread is ended.
+  projection_time_limit: { status: 429, reason: LIMIT_SENTENCE },
+  // A stored pipeline that fails over the documents it meets (a $divide by zero, say); the detail goes to the log.
+  projection_failed: { status: 400, reason: 'Projection could not be run over the documents.' },
+  // Ours, worded as the docs' sentences for meshes and roles.
+  projection_filter_invalid: { status: 400, reason: 'Filter is in an invalid format. It must be in a valid Mongo DB format.' },
+  projection_name_invalid: { status: 400, reason: 'Projection name is invalid and must be alpha characters only.' },
+  projection_name_taken: { status: 400, reason: 'Projection already exists.' },
+  projection_mesh_invalid: { status: 400, reason: 'Mesh name is invalid and must be alpha characters only.' },
+  // The reason names the stage and what is wrong with it, e.g. "Pipeline stage 2 ($out) is not supported."
+  pipeline_invalid: { status: 400, reason: 'Pipeline is invalid.' },
+  projections_create_forbidden: { status: 403, reason: 'User has insufficent permission to create projections.' },
+  projections_update_forbidden: { status: 403, reason: 'User has insufficent permission to update projections.' },
+  projections_delete_forbidden: { status: 403, reason: 'User has insufficent permission to delete projections.' },
 
   // --- token endpoint (RFC 6749 §5.2 codes)
   parameter_missing: { status: 400, reason: 'A required parameter is missing.', oauthError: 'invalid_request' },

@@ -1,6 +1,7 @@
 import type { AccountStore, ClientStore } from '../modules/accounts/store.js';
 import type { RefreshFamilyStore, SigningKeyStore } from '../modules/oauth/store.js';
 import type { MeshStore } from '../modules/meshes/store.js';
+import type { ProjectionStore } from '../modules/projections/store.js';
 import type { RoleStore } from '../modules/roles/store.js';
 import type { UserStore } from '../modules/users/store.js';
 import type { OutboxStore } from '../modules/outbox/store.js';
@@ -24,4 +25,5 @@ export interface Store {
   readonly signingKeys: SigningKeyStore;
   readonly outbox: OutboxStore;
   readonly meshes: MeshStore;
+  readonly projections: ProjectionStore;
 }

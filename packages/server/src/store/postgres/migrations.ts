@@ -189,6 +189,27 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX outbox_account ON outbox(account_id, created_at);
     `,
   },
+  {
+    version: 7,
+    name: 'projections: stored aggregation pipelines',
+    // The pipeline is TEXT, not JSONB: jsonb reorders keys, and a $sort's or $project's key order
+    // is its meaning. Versions 5 and 6 (meshes, users self-service) are written alongside; the
+    // runner applies whatever is missing by version, so the gap is harmless.
+    sql: `
+      CREATE TABLE projections (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        mesh TEXT NOT NULL,
+        pipeline TEXT NOT NULL,
+        description TEXT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+      CREATE UNIQUE INDEX projections_account_name ON projections(account_id, name_key);
+    `,
+  },
 ];
 
 /** Arbitrary but fixed: the advisory lock every OpenMeshy instance takes to migrate. */

@@ -7,6 +7,7 @@ import { PgSigningKeyStore } from './signing-keys.js';
 import { PgUserStore } from './users.js';
 import { PgRoleStore } from './roles.js';
 import { PgMeshStore } from './meshes.js';
+import { PgProjectionStore } from './projections.js';
 
 /** The PostgreSQL store, for several OpenMeshy instances on one database: every port over one pool (connection.ts). */
 export class PostgresStore implements Store {
@@ -19,6 +20,7 @@ export class PostgresStore implements Store {
   readonly signingKeys: PgSigningKeyStore;
   readonly outbox: PgOutboxStore;
   readonly meshes: PgMeshStore;
+  readonly projections: PgProjectionStore;
 
   private constructor(private readonly connection: PgConnection, options: { meshSearchTimeoutMs?: number }) {
     this.accounts = new PgAccountStore(connection);
@@ -29,6 +31,7 @@ export class PostgresStore implements Store {
     this.signingKeys = new PgSigningKeyStore(connection);
     this.outbox = new PgOutboxStore(connection);
     this.meshes = new PgMeshStore(connection, { searchTimeoutMs: options.meshSearchTimeoutMs });
+    this.projections = new PgProjectionStore(connection);
   }
 
   /** `meshSearchTimeoutMs`: how long one mesh search may run (meshes.ts, 5 s by default). */

@@ -183,6 +183,26 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX outbox_account ON outbox(account_id, created_at);
     `,
   },
+  {
+    version: 7,
+    name: 'projections: stored aggregation pipelines',
+    // Versions 5 and 6 belong to meshes and users self-service, written alongside: the runner
+    // applies whatever is missing by version, so the gap is harmless.
+    sql: `
+      CREATE TABLE projections (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        mesh TEXT NOT NULL,
+        pipeline TEXT NOT NULL,
+        description TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX projections_account_name ON projections(account_id, name_key);
+    `,
+  },
 ];
 
 export function migrate(db: Database): number {

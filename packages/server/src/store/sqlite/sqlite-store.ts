@@ -7,6 +7,7 @@ import { SqliteSigningKeyStore } from './signing-keys.js';
 import { SqliteUserStore } from './users.js';
 import { SqliteRoleStore } from './roles.js';
 import { SqliteMeshStore } from './meshes.js';
+import { SqliteProjectionStore } from './projections.js';
 
 export { SQLITE_FILE } from './connection.js';
 
@@ -21,6 +22,7 @@ export class SqliteStore implements Store {
   readonly signingKeys: SqliteSigningKeyStore;
   readonly outbox: SqliteOutboxStore;
   readonly meshes: SqliteMeshStore;
+  readonly projections: SqliteProjectionStore;
   private readonly pingStatement;
 
   private constructor(private readonly connection: SqliteConnection, options: { meshReaders?: number }) {
@@ -32,6 +34,7 @@ export class SqliteStore implements Store {
     this.signingKeys = new SqliteSigningKeyStore(connection);
     this.outbox = new SqliteOutboxStore(connection);
     this.meshes = new SqliteMeshStore(connection, { readers: options.meshReaders });
+    this.projections = new SqliteProjectionStore(connection);
     this.pingStatement = connection.db.prepare('SELECT 1');
   }
 
