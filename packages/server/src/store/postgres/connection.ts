@@ -72,23 +72,17 @@ export class PgConnection {
 
   /** `work` in one transaction on one connection: committed whole, or rolled back whole. */
   async transaction<T>(work: (client: pg.PoolClient) => Promise<T>, uniqueField = 'unique', begin = 'BEGIN'): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      throw new StoreUnavailable(error);
-    }
-    try {
+    return this.withClient(async (client) => {
       await client.query(begin);
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw translate(error, uniqueField);
-    } finally {
-      client.release();
-    }
+      try {
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      }
+    }, uniqueField);
   }
 
   /**
