@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { newObjectId } from '../../src/lib/ids.js';
 import { parseFilter, parseOrderBy } from '../../src/query/parse.js';
 import { SQLITE_FILE, SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { narrowedByIndex } from '../../src/store/sqlite/mesh-queries.js';
+import { MeshStatements, narrowedByIndex, prepareQuery } from '../../src/store/sqlite/mesh-queries.js';
 import { indexKeyExpression } from '../../src/query/sql/compile.js';
 
 let dir: string;
@@ -60,6 +60,35 @@ test('the plan check: a seek on a mesh index or the id narrows a query, the acco
     assert.equal(narrowedByIndex(plan(`json_extract(doc, '$.i') = ?`, 1)), false);
     assert.equal(narrowedByIndex(plan('1')), false);
     assert.equal(narrowedByIndex(plan(`${indexKeyExpression('sqlite', 'doc', 'text')} = ? OR json_extract(doc, '$.i') = ?`, 't1', 1)), false);
+  } finally {
+    db.close();
+  }
+});
+
+test('an indexed search with a sort on the index\'s next key: the page is the index\'s order (no sort step) and the count reads the index alone', async () => {
+  const documents = Array.from({ length: 3_000 }, (_, i) => ({ _id: newObjectId(Date.now() + i), a: i % 30, b: (i * 7919) % 1000 }));
+  await store.meshes.insert(account, 'paged', documents.map((d) => ({ id: d._id, json: JSON.stringify(d) })));
+  await store.meshes.createIndex(account, { name: 'paged_a_b', mesh: 'paged', paths: ['a', 'b'], unique: false, createdAt: Date.now() });
+  const filter = parseFilter('{ a: 7 }');
+  const sort = parseOrderBy('{ b: 1 }');
+  const answer = await store.meshes.search(account, 'paged', { filter, sort, offset: 25, limit: 25 }, { maxScan: 0 });
+  const expected = documents.filter((d) => d.a === 7).sort((x, y) => x.b - y.b || (x._id < y._id ? -1 : 1));
+  assert.deepEqual(answer.plan, { sqlOnly: true, indexed: true });
+  assert.equal(answer.totalRecords, expected.length);
+  assert.deepEqual(answer.results.map((r) => r.id), expected.slice(25, 50).map((d) => d._id));
+
+  const db = new Database(path.join(dir, SQLITE_FILE), { readonly: true });
+  try {
+    const statements = new MeshStatements(db);
+    const prepared = prepareQuery(statements, { accountId: account, mesh: 'paged', filter, sort, maxScan: 0 });
+    assert.ok('compiled' in prepared);
+    const explain = (sql: string, ...params: unknown[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n');
+    const base = [account, 'paged', ...prepared.compiled.params];
+    const page = explain(`SELECT id, doc FROM mesh_documents WHERE ${prepared.whereSql} ORDER BY ${prepared.compiled.orderBy} LIMIT 25`, ...base, ...prepared.compiled.orderParams);
+    assert.match(page, /SEARCH mesh_documents USING INDEX mesh_ix_\w+ \(account_id=\? AND mesh=\? AND /, page);
+    assert.doesNotMatch(page, /TEMP B-TREE/, page);
+    const count = explain(`SELECT count(*) FROM mesh_documents WHERE ${prepared.whereSql}`, ...base);
+    assert.match(count, /SEARCH mesh_documents USING COVERING INDEX mesh_ix_\w+ \(account_id=\? AND mesh=\? AND /, count);
   } finally {
     db.close();
   }

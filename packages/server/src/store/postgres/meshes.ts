@@ -47,8 +47,17 @@ const UPSERT_SHAPES = `INSERT INTO mesh_shapes (account_id, mesh, path, bits)
   ON CONFLICT (account_id, mesh, path) DO UPDATE SET bits = mesh_shapes.bits | excluded.bits`;
 const WRITE_BACK = `UPDATE mesh_documents AS m SET body = u.body FROM unnest($3::text[], $4::text[]) AS u(id, body)
   WHERE m.account_id = $1 AND m.mesh = $2 AND m.id = u.id`;
+/**
+ * What a mesh's catalog is, in one short text: the shape rows' count and bits' sum (rows are never
+ * deleted and bits only gain bits, so any change moves one of them) and every index's name,
+ * creation, paths and state. Equal texts in two snapshots mean the same catalog.
+ */
+const CATALOG_FINGERPRINT = `(SELECT count(*)::text || ':' || coalesce(sum(bits), 0)::text FROM mesh_shapes WHERE account_id = $1 AND mesh = $2)
+  || '/' || (SELECT coalesce(string_agg(name || ':' || created_at::text || ':' || paths::text || ':' || built::text, ',' ORDER BY name COLLATE "C"), '')
+    FROM mesh_indexes WHERE account_id = $1 AND mesh = $2)`;
 const CATALOG = `SELECT 's' AS kind, path AS name, bits, NULL::jsonb AS paths, NULL::boolean AS built FROM mesh_shapes WHERE account_id = $1 AND mesh = $2
-  UNION ALL SELECT 'i', name, 0, paths, built FROM mesh_indexes WHERE account_id = $1 AND mesh = $2`;
+  UNION ALL SELECT 'i', name, 0, paths, built FROM mesh_indexes WHERE account_id = $1 AND mesh = $2
+  UNION ALL SELECT 'f', ${CATALOG_FINGERPRINT}, 0, NULL, NULL`;
 const COUNT_UP_TO = 'SELECT count(*)::int AS n FROM (SELECT 1 FROM mesh_documents WHERE account_id = $1 AND mesh = $2 LIMIT $3) AS scanned';
 
 interface IndexRow {
@@ -65,6 +74,15 @@ interface Prepared {
   readonly indexed: boolean;
 }
 
+/** A mesh's catalog as one snapshot held it, with that snapshot's CATALOG_FINGERPRINT. */
+interface Catalog {
+  readonly fingerprint: string;
+  readonly shapes: PathShapes;
+  /** Index names with their state, sorted: the plan cache's key. */
+  readonly indexes: string;
+  readonly indexedPaths: ReadonlySet<string>;
+}
+
 /**
  * The meshes port on PostgreSQL. Single-document writes are one statement each (the catalog's
  * new bits in the same statement when there are any). A search is one REPEATABLE READ READ ONLY
@@ -76,6 +94,12 @@ export class PgMeshStore implements MeshStore {
   private readonly shapeCache = new Map<string, PathShapes>();
   /** Whether a query's plan seeks a mesh index, by the mesh's index set and the SQL text. */
   private readonly plans = new Map<string, boolean>();
+  /**
+   * The catalog each mesh's last search read, so that the next one compiles without reading it
+   * first: its page statement also returns the fingerprint of its own snapshot's catalog, and
+   * only an equal one lets the page stand (searchPage).
+   */
+  private readonly catalogs = new Map<string, Catalog>();
   private codePointStrings: Promise<boolean> | undefined;
 
   constructor(private readonly connection: PgConnection, private readonly options: { searchTimeoutMs?: number } = {}) {}
@@ -120,33 +144,70 @@ export class PgMeshStore implements MeshStore {
     return replaced;
   }
 
+  /**
+   * Three round trips when the mesh's catalog is cached and the query is indexed and wholly SQL
+   * (BEGIN with the timeout, the page with its count and the catalog's fingerprint, COMMIT); a
+   * fingerprint that differs from the cached one means the catalog changed, and the search is
+   * done again from the catalog, still in the same snapshot.
+   */
   async search(accountId: string, mesh: string, query: MeshQuery & { offset: number; limit: number }, budget: QueryBudget): Promise<SearchResult> {
     return this.timed(() =>
       this.connection.transaction(async (client) => {
+        const cached = this.catalogs.get(`${accountId}\u0000${mesh}`);
+        if (cached) {
+          const compiled = this.compile(query, cached, await this.stringsByCodePoint(client));
+          // Only a plan already known: an EXPLAIN against a stale catalog would be cached under its key.
+          if (compiled.compiled.exact && compiled.compiled.sortExact && this.plans.get(compiled.planKey) === true) {
+            const prepared = { compiled: compiled.compiled, whereSql: compiled.whereSql, indexed: true };
+            const answer = await this.searchPage(client, accountId, mesh, prepared, query, true);
+            if (answer.fingerprint === cached.fingerprint) return { results: answer.results, totalRecords: answer.totalRecords, plan: { sqlOnly: true, indexed: true } };
+          }
+        }
         const prepared = await this.prepare(client, accountId, mesh, query, budget);
-        const { compiled, whereSql, indexed } = prepared;
+        const { compiled, indexed } = prepared;
         const plan = { sqlOnly: compiled.exact && compiled.sortExact, indexed };
-        const base = [accountId, mesh, ...compiled.params];
-        const limitParam = 3 + compiled.params.length + compiled.orderParams.length;
         if (plan.sqlOnly) {
-          const page = (
-            await client.query(`SELECT id, body AS json FROM mesh_documents WHERE ${whereSql} ORDER BY ${compiled.orderBy} LIMIT $${limitParam} OFFSET $${limitParam + 1}`, [
-              ...base,
-              ...compiled.orderParams,
-              query.limit,
-              query.offset,
-            ])
-          ).rows as CandidateRow[];
-          const totalRecords =
-            page.length < query.limit && (page.length > 0 || query.offset === 0)
-              ? query.offset + page.length
-              : ((await client.query(`SELECT count(*)::int AS n FROM mesh_documents WHERE ${whereSql}`, base)).rows[0] as { n: number }).n;
-          return { results: page.map((row) => ({ id: row.id, json: row.json })), totalRecords, plan };
+          const answer = await this.searchPage(client, accountId, mesh, prepared, query, false);
+          return { results: answer.results, totalRecords: answer.totalRecords, plan };
         }
         const rows = await this.candidates(client, accountId, mesh, prepared, compiled.sortExact, false);
         return { ...pageCandidates(rows, compiled, query), plan };
       }, 'unique', this.begin('READ ONLY')),
     );
+  }
+
+  /**
+   * The page of a query answered wholly in SQL and its count, in one statement (one snapshot),
+   * with that snapshot's catalog fingerprint when asked. The page's rows are numbered by the
+   * query's order, since a join does not promise to keep a subquery's.
+   */
+  private async searchPage(
+    client: pg.PoolClient,
+    accountId: string,
+    mesh: string,
+    prepared: Prepared,
+    query: { offset: number; limit: number },
+    withFingerprint: boolean,
+  ): Promise<{ results: StoredDocument[]; totalRecords: number; fingerprint: string | null }> {
+    const { compiled, whereSql } = prepared;
+    const limitParam = 3 + compiled.params.length + compiled.orderParams.length;
+    const sql =
+      `SELECT ${withFingerprint ? CATALOG_FINGERPRINT : 'NULL::text'} AS fingerprint, c.total, p.id, p.json FROM ` +
+      `(SELECT count(*)::int AS total FROM mesh_documents WHERE ${whereSql}) AS c LEFT JOIN ` +
+      `(SELECT id, body AS json, row_number() OVER (ORDER BY ${compiled.orderBy}) AS n FROM mesh_documents WHERE ${whereSql} ` +
+      `ORDER BY ${compiled.orderBy} LIMIT $${limitParam} OFFSET $${limitParam + 1}) AS p ON TRUE ORDER BY p.n`;
+    const rows = (await client.query(sql, [accountId, mesh, ...compiled.params, ...compiled.orderParams, query.limit, query.offset])).rows as {
+      fingerprint: string | null;
+      total: number;
+      id: string | null;
+      json: string | null;
+    }[];
+    const first = rows[0]!;
+    return {
+      results: rows.filter((row) => row.id !== null).map((row) => ({ id: row.id!, json: row.json! })),
+      totalRecords: first.total,
+      fingerprint: first.fingerprint,
+    };
   }
 
   async updateMany(accountId: string, mesh: string, filter: Filter | undefined, update: Update, now: number, budget: QueryBudget): Promise<UpdateManyResult> {
@@ -223,11 +284,13 @@ export class PgMeshStore implements MeshStore {
     // key (where a missing field is null, as in MongoDB) is unique within the mesh. The keys lead:
     // the planner drops `account_id = $1 AND mesh = $2` from the index condition as implied by
     // the predicate, so leading account and mesh columns would make every seek a walk of the
-    // mesh's entries. A unique index also ends with account_id, as Citus wants of one.
+    // mesh's entries. A unique index also ends with account_id, as Citus wants of one; any other
+    // ends with id, so that the compiler's ORDER BY <keys>, id is the index's order (a page of 25
+    // after `a = $3 ORDER BY b, id` reads 25 entries instead of sorting every match).
     // A containment index is GIN over the whole document: jsonb_path_ops is smaller and faster
     // than the default jsonb_ops and serves exactly the `doc @> ...` the compiler writes.
     const keys = index.paths.map((path) => `(${indexKeyExpression('postgres', 'doc', path)})`).join(', ');
-    const indexed = index.containment ? 'USING GIN (doc jsonb_path_ops)' : `(${keys}${index.unique ? ', account_id' : ''})`;
+    const indexed = index.containment ? 'USING GIN (doc jsonb_path_ops)' : `(${keys}, ${index.unique ? 'account_id' : 'id'})`;
     const ddl =
       `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${sqlName} ON mesh_documents ${indexed} ` +
       `WHERE account_id = ${ddlLiteral(accountId)} AND mesh = ${ddlLiteral(index.mesh)}`;
@@ -244,6 +307,11 @@ export class PgMeshStore implements MeshStore {
         await client.query('SET statement_timeout = 0');
         try {
           await client.query({ text: ddl, query_timeout: INDEX_BUILD_TIMEOUT_MS } as pg.QueryConfig);
+          // Statistics of the new index's expressions (ANALYZE samples, so its cost is bounded):
+          // without them the planner guesses one row per key and plans pages and counts badly.
+          // Only figures: the index stands without them (autovacuum analyzes later), so a failed
+          // ANALYZE does not undo the build.
+          await client.query({ text: 'ANALYZE mesh_documents', query_timeout: INDEX_BUILD_TIMEOUT_MS } as pg.QueryConfig).catch(() => {});
         } finally {
           await client.query('RESET statement_timeout');
         }
@@ -289,38 +357,53 @@ export class PgMeshStore implements MeshStore {
    * index narrows the query, and refuses an unindexed one over more than the budget's documents.
    */
   private async prepare(client: pg.PoolClient, accountId: string, mesh: string, query: { filter?: Filter; sort?: Sort }, budget: QueryBudget): Promise<Prepared> {
-    const catalog = (await namedQuery(client, CATALOG, [accountId, mesh])).rows as { kind: 's' | 'i'; name: string; bits: number; paths: string[] | null; built: boolean | null }[];
-    const shapes = new Map<string, number>();
-    const indexes: string[] = [];
-    const indexedPaths = new Set<string>();
-    for (const row of catalog) {
-      if (row.kind === 's') shapes.set(row.name, row.bits);
-      else {
-        // The plan cache's key changes when a build completes.
-        indexes.push(`${row.name}\u0001${row.built ? 'built' : 'building'}`);
-        for (const path of row.paths ?? []) indexedPaths.add(path);
-      }
-    }
-    const compiled = compileQuery(
-      { dialect: 'postgres', docColumn: 'doc', idColumn: 'id', firstParam: 3, codePointStrings: await this.stringsByCodePoint(client) },
-      { filter: query.filter, sort: query.sort },
-      { shapes, indexedPaths },
-    );
-    const whereSql = `account_id = $1 AND mesh = $2 AND (${compiled.where})`;
-    const params = [accountId, mesh, ...compiled.params];
-    const sql = `SELECT id FROM mesh_documents WHERE ${whereSql}`;
-    const key = `${indexes.sort().join('\u0000')}\u0002${sql}`;
-    let indexed = this.plans.get(key);
+    const catalog = await this.readCatalog(client, accountId, mesh);
+    const { compiled, whereSql, planSql, planKey } = this.compile(query, catalog, await this.stringsByCodePoint(client));
+    let indexed = this.plans.get(planKey);
     if (indexed === undefined) {
-      indexed = planSeeksIndex(await planWithoutSeqScan(client, sql, params));
+      indexed = planSeeksIndex(await planWithoutSeqScan(client, planSql, [accountId, mesh, ...compiled.params]));
       if (this.plans.size >= 2_000) this.plans.clear();
-      this.plans.set(key, indexed);
+      this.plans.set(planKey, indexed);
     }
     if (!indexed) {
       const examined = ((await namedQuery(client, COUNT_UP_TO, [accountId, mesh, budget.maxScan + 1])).rows[0] as { n: number }).n;
       if (examined > budget.maxScan) throw new ScanBudgetExceeded(examined, budget.maxScan);
     }
     return { compiled, whereSql, indexed };
+  }
+
+  /** The mesh's catalog in this transaction's snapshot; remembered for the next search. */
+  private async readCatalog(client: pg.PoolClient, accountId: string, mesh: string): Promise<Catalog> {
+    const rows = (await namedQuery(client, CATALOG, [accountId, mesh])).rows as { kind: 's' | 'i' | 'f'; name: string; bits: number; paths: string[] | null; built: boolean | null }[];
+    const shapes = new Map<string, number>();
+    const indexes: string[] = [];
+    const indexedPaths = new Set<string>();
+    let fingerprint = '';
+    for (const row of rows) {
+      if (row.kind === 's') shapes.set(row.name, row.bits);
+      else if (row.kind === 'f') fingerprint = row.name;
+      else {
+        // The plan cache's key changes when a build completes.
+        indexes.push(`${row.name}\u0001${row.built ? 'built' : 'building'}`);
+        for (const path of row.paths ?? []) indexedPaths.add(path);
+      }
+    }
+    const catalog = { fingerprint, shapes, indexes: indexes.sort().join('\u0000'), indexedPaths };
+    const key = `${accountId}\u0000${mesh}`;
+    if (this.catalogs.size >= 10_000 && !this.catalogs.has(key)) this.catalogs.clear();
+    this.catalogs.set(key, catalog);
+    return catalog;
+  }
+
+  private compile(query: { filter?: Filter; sort?: Sort }, catalog: Catalog, codePointStrings: boolean) {
+    const compiled = compileQuery(
+      { dialect: 'postgres', docColumn: 'doc', idColumn: 'id', firstParam: 3, codePointStrings },
+      { filter: query.filter, sort: query.sort },
+      { shapes: catalog.shapes, indexedPaths: catalog.indexedPaths },
+    );
+    const whereSql = `account_id = $1 AND mesh = $2 AND (${compiled.where})`;
+    const planSql = `SELECT id FROM mesh_documents WHERE ${whereSql}`;
+    return { compiled, whereSql, planSql, planKey: `${catalog.indexes}\u0002${planSql}` };
   }
 
   private async candidates(client: pg.PoolClient, accountId: string, mesh: string, prepared: Prepared, ordered: boolean, lock: boolean): Promise<CandidateRow[]> {

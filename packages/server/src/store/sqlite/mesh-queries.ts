@@ -91,7 +91,8 @@ export function narrowedByIndex(details: readonly string[]): boolean {
   return accesses.every(
     (detail) =>
       new RegExp(`^SEARCH mesh_documents USING (?:COVERING )?INDEX ${SQL_INDEX_PREFIX}\\w+ \\(account_id=\\? AND mesh=\\? AND `).test(detail) ||
-      /^SEARCH mesh_documents USING PRIMARY KEY \(account_id=\? AND mesh=\? AND id/.test(detail),
+      // The id's unique index; PRIMARY KEY for a store made while mesh_documents was WITHOUT ROWID.
+      /^SEARCH mesh_documents USING (?:(?:COVERING )?INDEX mesh_documents_id|PRIMARY KEY) \(account_id=\? AND mesh=\? AND id/.test(detail),
   );
 }
 

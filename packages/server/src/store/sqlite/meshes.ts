@@ -181,8 +181,10 @@ export class SqliteMeshStore implements MeshStore {
           throw uniqueOr(error, 'index');
         }
         try {
-          // Only our hex name and checked paths reach the DDL (mesh-queries.ts).
-          db.exec(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${sqlIndexName(accountId, index.name)} ON mesh_documents (account_id, mesh, ${keys})`);
+          // Only our hex name and checked paths reach the DDL (mesh-queries.ts). A non-unique index
+          // ends with id: the compiler's ORDER BY <keys>, id is then the index's order (a page of
+          // 25 reads 25 entries, no sort). A unique one stays unique on its keys alone.
+          db.exec(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${sqlIndexName(accountId, index.name)} ON mesh_documents (account_id, mesh, ${keys}${index.unique ? '' : ', id'})`);
         } catch (error) {
           throw uniqueOr(error, 'mesh id');
         }
@@ -192,20 +194,22 @@ export class SqliteMeshStore implements MeshStore {
   }
 
   /**
-   * Without statistics SQLite's planner prefers the primary key's (account_id, mesh) seek, which
-   * covers every column, to a mesh index's seek on (account_id, mesh, key): it would never use the
-   * index. So each mesh index gets sqlite_stat1 figures that say what it is for (a mesh of ~1,000
-   * documents, ~10 per key value), as SQLite documents for steering its planner; a real ANALYZE
-   * (PRAGMA optimize) replaces them with measured ones.
+   * Without statistics SQLite's planner may prefer the id index's (account_id, mesh) seek to a
+   * mesh index's seek on (account_id, mesh, key): it would not use the index. So each mesh index
+   * gets sqlite_stat1 figures that say what it is for (a mesh of ~1,000 documents, ~10 per key
+   * value), as SQLite documents for steering its planner, and so does the id index (named
+   * `mesh_documents` for a store whose table was WITHOUT ROWID, where it is the primary key); a
+   * real ANALYZE (PRAGMA optimize) replaces them with measured ones.
    */
   private assumeSelectiveIndex(sqlName: string, index: MeshIndex): void {
     const { db } = this.connection;
     db.exec('ANALYZE sqlite_schema');
-    db.prepare(`INSERT INTO sqlite_stat1 (tbl, idx, stat) SELECT 'mesh_documents', 'mesh_documents', '1000000 10000 1000 1'
-      WHERE NOT EXISTS (SELECT 1 FROM sqlite_stat1 WHERE tbl = 'mesh_documents' AND idx = 'mesh_documents')`).run();
+    db.prepare(`INSERT INTO sqlite_stat1 (tbl, idx, stat)
+      SELECT 'mesh_documents', CASE WHEN EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'mesh_documents_id') THEN 'mesh_documents_id' ELSE 'mesh_documents' END, '1000000 10000 1000 1'
+      WHERE NOT EXISTS (SELECT 1 FROM sqlite_stat1 WHERE tbl = 'mesh_documents' AND idx IN ('mesh_documents', 'mesh_documents_id'))`).run();
     db.prepare('DELETE FROM sqlite_stat1 WHERE idx = ?').run(sqlName);
     const perKey = index.paths.map((_, n) => (index.unique && n === index.paths.length - 1 ? '1' : '10')).join(' ');
-    db.prepare("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('mesh_documents', ?, ?)").run(sqlName, `1000000 10000 1000 ${perKey}`);
+    db.prepare("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('mesh_documents', ?, ?)").run(sqlName, `1000000 10000 1000 ${perKey}${index.unique ? '' : ' 1'}`);
     db.exec('ANALYZE sqlite_schema');
   }
 

@@ -132,14 +132,17 @@ export const migrations: { version: number; name: string; sql: string }[] = [
     name: 'meshes: documents, their path-shape catalog, their indexes',
     // Keyed by account first, as on PostgreSQL. `doc` is the document's JSON text as the client's
     // write produced it (`_id` first), answered verbatim. The shape catalog only grows (bits OR).
+    // A rowid table, not WITHOUT ROWID: there a count over a mesh index re-read every matching
+    // row (cost growing with the table), here it walks the index alone; mesh indexes end with id
+    // themselves (sqlite/meshes.ts), so ORDER BY <keys>, id is still the index's order.
     sql: `
       CREATE TABLE mesh_documents (
         account_id TEXT NOT NULL,
         mesh TEXT NOT NULL,
         id TEXT NOT NULL,
-        doc TEXT NOT NULL,
-        PRIMARY KEY (account_id, mesh, id)
-      ) WITHOUT ROWID;
+        doc TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX mesh_documents_id ON mesh_documents (account_id, mesh, id);
       CREATE TABLE mesh_shapes (
         account_id TEXT NOT NULL,
         mesh TEXT NOT NULL,

@@ -53,8 +53,9 @@ function finish(ids: readonly string[], loaded: ReadonlyMap<string, JsonObject>,
   return documents.map((document) => document['_id'] as string);
 }
 
-const SQLITE_TABLE = `CREATE TABLE mesh_documents (account_id TEXT NOT NULL, mesh TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL,
-  PRIMARY KEY (account_id, mesh, id)) WITHOUT ROWID`;
+// As migration 5 makes it: a rowid table with a unique index on the id.
+const SQLITE_TABLE = `CREATE TABLE mesh_documents (account_id TEXT NOT NULL, mesh TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL);
+  CREATE UNIQUE INDEX mesh_documents_id ON mesh_documents (account_id, mesh, id)`;
 
 export function sqliteTable(): Table {
   const db = new Database(':memory:');
