@@ -8,6 +8,8 @@ import { migrate } from './migrations.js';
 import { TurnReads } from './turn-reads.js';
 
 export const SQLITE_FILE = 'openmeshy.sqlite';
+/** Address space, not memory: pages are the OS page cache's, mapped on first touch. */
+export const MMAP_BYTES = 1 << 30;
 
 /**
  * The one SQLite connection every port of the embedded store shares. better-sqlite3 is
@@ -37,6 +39,10 @@ export class SqliteConnection {
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
+    // Reads through a memory map instead of a read() call per page missing from SQLite's small
+    // page cache: a get by id in a mesh of 1,000,000 documents otherwise pays a few syscalls more
+    // than in a small one.
+    db.pragma(`mmap_size = ${MMAP_BYTES}`);
     // Case-folds as usernameKey does, for migrations that fill a searched form of existing text.
     db.function('openmeshy_fold', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? usernameKey(text) : text));
     migrate(db);
