@@ -63,6 +63,26 @@ export const UserSearchQuery = Type.Object({
 export type UserSearchQuery = Static<typeof UserSearchQuery>;
 
 const inputErrors = ['body_malformed', 'field_invalid'] as const;
+/** What a change of personal information can be refused for, by an administrator or by the user. */
+const personalInformationErrors = [
+  'user_email_required',
+  'user_phone_required',
+  'username_field_required',
+  'username_unchangeable',
+  'email_invalid',
+  'phone_invalid',
+  'user_roles_unchangeable',
+  ...inputErrors,
+] as const;
+/** The same for a replacement of security questions. */
+const securityQuestionErrors = [
+  'security_questions_not_configured',
+  'security_questions_anonymous',
+  'security_questions_empty',
+  'security_question_text_required',
+  'security_answer_required',
+  ...inputErrors,
+] as const;
 
 export const userAdminSchemas = {
   create: {
@@ -106,14 +126,7 @@ export const userAdminSchemas = {
     response: {
       200: UserView,
       ...apiErrors(
-        'user_email_required',
-        'user_phone_required',
-        'username_field_required',
-        'username_unchangeable',
-        'email_invalid',
-        'phone_invalid',
-        'user_roles_unchangeable',
-        ...inputErrors,
+        ...personalInformationErrors,
         'user_not_found',
         'users_update_forbidden',
       ),
@@ -126,12 +139,7 @@ export const userAdminSchemas = {
     response: {
       204: Type.Null({ description: 'Updated.' }),
       ...apiErrors(
-        'security_questions_not_configured',
-        'security_questions_anonymous',
-        'security_questions_empty',
-        'security_question_text_required',
-        'security_answer_required',
-        ...inputErrors,
+        ...securityQuestionErrors,
         'user_not_found',
         'users_update_forbidden',
       ),
@@ -152,14 +160,7 @@ export const selfSchemas = {
     response: {
       200: UserView,
       ...apiErrors(
-        'user_email_required',
-        'user_phone_required',
-        'username_field_required',
-        'username_unchangeable',
-        'email_invalid',
-        'phone_invalid',
-        'user_roles_unchangeable',
-        ...inputErrors,
+        ...personalInformationErrors,
       ),
     },
   },
@@ -169,12 +170,7 @@ export const selfSchemas = {
     response: {
       204: Type.Null({ description: 'Updated.' }),
       ...apiErrors(
-        'security_questions_not_configured',
-        'security_questions_anonymous',
-        'security_questions_empty',
-        'security_question_text_required',
-        'security_answer_required',
-        ...inputErrors,
+        ...securityQuestionErrors,
       ),
     },
   },
