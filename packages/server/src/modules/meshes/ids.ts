@@ -6,16 +6,20 @@ import { randomBytes } from 'node:crypto';
  * round trip and sort by creation, which keeps the store's `_id` index appending at its end;
  * several processes (cluster workers) differ in their random bytes.
  */
-const processBytes = randomBytes(5);
+const processHex = randomBytes(5).toString('hex');
 let counter = randomBytes(3).readUIntBE(0, 3);
+/** The seconds part, written once a second rather than on every id. */
+let lastSecond = -1;
+let secondsHex = '';
 
 export function newMeshId(nowMs: number): string {
-  const id = Buffer.allocUnsafe(12);
-  id.writeUInt32BE(Math.floor(nowMs / 1000) >>> 0, 0);
-  processBytes.copy(id, 4);
+  const seconds = Math.floor(nowMs / 1000) >>> 0;
+  if (seconds !== lastSecond) {
+    lastSecond = seconds;
+    secondsHex = seconds.toString(16).padStart(8, '0');
+  }
   counter = (counter + 1) & 0xffffff;
-  id.writeUIntBE(counter, 9, 3);
-  return id.toString('hex');
+  return secondsHex + processHex + counter.toString(16).padStart(6, '0');
 }
 
 const OBJECT_ID = /^[0-9a-fA-F]{24}$/;
