@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify';
 import { ApiError } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import type { LimitStore } from '../limits/limit-store.js';
@@ -13,10 +13,18 @@ import type { CorsAllowLists } from './cors-allow-lists.js';
  * when there is none) and applies its CORS allow-list, and counts the request against the
  * account's API limit (429 with Retry-After when used up).
  */
-export function accountHook(ctx: { directory: Directory; limits: LimitStore; clock: Clock }, allowLists: CorsAllowLists) {
+export function accountHook(ctx: { directory: Directory; limits: LimitStore; clock: Clock }, allowLists: CorsAllowLists): onRequestHookHandler {
   const refusals = new RefusalLog();
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const name = (request.params as { account?: string }).account ?? '';
+  /** The request's account is known: CORS, then the API limit (no promise when the account has none). */
+  const admit = (request: FastifyRequest, reply: FastifyReply, account: Account, done: HookHandlerDoneFunction): void => {
+    request.account = account;
+    allowLists.remember(account);
+    applyCors(request, reply, account.settings.corsOrigins);
+    // A preflight is answered by the OPTIONS route and is not an API call.
+    if (request.method === 'OPTIONS' || account.settings.apiRequestLimit === null) return done();
+    countApiRequest(ctx, refusals, request, account).then(() => done(), done);
+  };
+  const lookUp = async (request: FastifyRequest, reply: FastifyReply, name: string): Promise<Account> => {
     let account: Account | undefined;
     try {
       account = name.length <= 63 ? await ctx.directory.account(name) : undefined;
@@ -31,12 +39,14 @@ export function accountHook(ctx: { directory: Directory; limits: LimitStore; clo
       allowLists.forget(name);
       throw new ApiError('account_not_found', { reason: `Account "${name.slice(0, 63)}" not found.` });
     }
-    request.account = account;
-    allowLists.remember(account);
-    applyCors(request, reply, account.settings.corsOrigins);
-    // A preflight is answered by the OPTIONS route and is not an API call.
-    if (request.method === 'OPTIONS') return;
-    await countApiRequest(ctx, refusals, request, account);
+    return account;
+  };
+  // Callback style: a cached account (nearly every request) costs no promise and no microtask.
+  return (request, reply, done) => {
+    const name = (request.params as { account?: string }).account ?? '';
+    const cached = name.length <= 63 ? ctx.directory.cachedAccount(name) : undefined;
+    if (cached) return admit(request, reply, cached, done);
+    lookUp(request, reply, name).then((account) => admit(request, reply, account, done), done);
   };
 }
 

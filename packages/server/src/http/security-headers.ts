@@ -17,11 +17,13 @@ export function securityHeaderValues(httpsOnly: boolean): Record<string, string>
 
 export function securityHeaders(httpsOnly: boolean, isClosing: () => boolean) {
   const values = securityHeaderValues(httpsOnly);
-  return async (_request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  // Callback style: an onSend hook on every response, so no promise of its own.
+  return (_request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void): void => {
     reply.headers(values);
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     // Shutting down: tell keep-alive clients not to send another request on this connection,
     // so they see a refused connection (unambiguous) rather than one closed under a request.
     if (isClosing()) reply.header('connection', 'close');
+    done(null, payload);
   };
 }

@@ -18,6 +18,15 @@ export class Directory {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * The account as cached, if the copy is fresh; undefined means "ask account()". The request
+   * gate takes this path on nearly every request, without a promise.
+   */
+  cachedAccount(name: string): Account | undefined {
+    const hit = this.accounts.get(name);
+    return hit && this.clock.now() - hit.at < TTL_MS ? hit.value : undefined;
+  }
+
   async account(name: string): Promise<Account | undefined> {
     return this.cached(this.accounts, name, () => this.store.accounts.findByName(name));
   }

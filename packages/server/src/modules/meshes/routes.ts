@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { ApiError } from '../../errors.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { access } from '../../http/access.js';
@@ -22,8 +22,8 @@ const can = {
  * Before the schema check, which reads an absent or null body as `{}`: POST and PUT without data
  * would store an empty document (PUT would wipe one), so they are "No data was provided.".
  */
-async function dataRequired(request: FastifyRequest): Promise<void> {
-  if (request.body === undefined || request.body === null) throw new ApiError('mesh_data_missing');
+function dataRequired(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  done(request.body === undefined || request.body === null ? new ApiError('mesh_data_missing') : undefined);
 }
 
 /** Stored JSON text goes out as it is: no parse, no serialiser (the hot paths). */

@@ -15,7 +15,7 @@ export const GRANTS_TTL_MS = 2_000;
  * of that window (one read in flight per account), so a checked route costs no query of its own.
  */
 export class GrantsCache {
-  private readonly accounts = new Map<string, { at: number; grants: Promise<Map<string, Grant[]>> }>();
+  private readonly accounts = new Map<string, { at: number; grants: Promise<Map<string, Grant[]>>; settled?: Map<string, Grant[]> }>();
   /** The claims of a user without roles, per default-permissions list (an account's settings live as long as its cached copy). */
   private readonly defaultClaims = new WeakMap<readonly Grant[], string[]>();
 
@@ -47,8 +47,16 @@ export class GrantsCache {
     return claims;
   }
 
-  async allows(account: Account, roles: readonly UserRole[], permissible: string, action: Action): Promise<boolean> {
-    return allows(await this.grantsOf(account, roles), permissible, action);
+  /**
+   * The verdict without a promise when the grants are at hand (a user without roles, or an
+   * account whose roles' grants were read in the last GRANTS_TTL_MS); a promise otherwise.
+   */
+  allows(account: Account, roles: readonly UserRole[], permissible: string, action: Action): boolean | Promise<boolean> {
+    if (roles.length === 0) return allows(account.settings.defaultPermissions, permissible, action);
+    const byRole = this.settledRoleGrants(account.id);
+    if (!byRole) return this.grantsOf(account, roles).then((grants) => allows(grants, permissible, action));
+    if (allows(account.settings.defaultPermissions, permissible, action)) return true;
+    return roles.some((role) => allows(byRole.get(role.name.toLowerCase()) ?? [], permissible, action));
   }
 
   /** Forgets an account's grants, after this process changed them: its own next request sees the change. */
@@ -62,11 +70,23 @@ export class GrantsCache {
     if (cached && now - cached.at < GRANTS_TTL_MS) return cached.grants;
     const grants = this.roles.accountGrants(accountId);
     if (this.accounts.size > 10_000) this.accounts.clear();
-    this.accounts.set(accountId, { at: now, grants });
-    // A failed read is not kept: the next request tries again.
-    grants.catch(() => {
-      if (this.accounts.get(accountId)?.grants === grants) this.accounts.delete(accountId);
-    });
+    const entry: { at: number; grants: Promise<Map<string, Grant[]>>; settled?: Map<string, Grant[]> } = { at: now, grants };
+    this.accounts.set(accountId, entry);
+    grants.then(
+      (read) => {
+        entry.settled = read;
+      },
+      // A failed read is not kept: the next request tries again.
+      () => {
+        if (this.accounts.get(accountId) === entry) this.accounts.delete(accountId);
+      },
+    );
     return grants;
+  }
+
+  /** The account's role grants if read in the last GRANTS_TTL_MS and already answered. */
+  private settledRoleGrants(accountId: string): Map<string, Grant[]> | undefined {
+    const cached = this.accounts.get(accountId);
+    return cached && this.clock.now() - cached.at < GRANTS_TTL_MS ? cached.settled : undefined;
   }
 }

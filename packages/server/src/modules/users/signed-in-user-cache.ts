@@ -9,6 +9,8 @@ export const SIGNED_IN_USERS_MAX = 50_000;
 interface Entry {
   at: number;
   user: Promise<User | undefined>;
+  /** Set when the read has answered: what `user` resolved to. */
+  settled?: { user: User | undefined };
 }
 
 /**
@@ -35,12 +37,27 @@ export class SignedInUserCache implements Pick<UserStore, 'findById'> {
     // The age counts from when the read began: what it returns is at least that fresh.
     if (cached && now - cached.at < GRANTS_TTL_MS) return cached.user;
     const user = this.users.findById(accountId, id);
-    this.remember(accountId, id, { at: now, user });
-    // A failed read is not kept: the next request tries again.
-    user.catch(() => {
-      if (this.accounts.get(accountId)?.get(id)?.user === user) this.forget(accountId, id);
-    });
+    const entry: Entry = { at: now, user };
+    this.remember(accountId, id, entry);
+    user.then(
+      (found) => {
+        entry.settled = { user: found };
+      },
+      // A failed read is not kept: the next request tries again.
+      () => {
+        if (this.accounts.get(accountId)?.get(id) === entry) this.forget(accountId, id);
+      },
+    );
     return user;
+  }
+
+  /**
+   * The user as findById would answer now, when that answer is cached and already read; otherwise
+   * undefined (call findById). `{ user: undefined }` is a cached "no such user".
+   */
+  cached(accountId: string, id: string): { user: User | undefined } | undefined {
+    const entry = this.accounts.get(accountId)?.get(id);
+    return entry && this.clock.now() - entry.at < GRANTS_TTL_MS ? entry.settled : undefined;
   }
 
   /** After a write to the user: its next request reads it again. A read in flight is dropped too. */
