@@ -58,6 +58,86 @@ export function runMeshContract(name: string, open: () => Promise<{ meshes: Mesh
       assert.equal(all.totalRecords, 6);
     });
 
+    test('creates in one turn: a taken id refuses only its own request, and of two giving one id the first wins', async () => {
+      const existing = stored({ _id: newObjectId(), n: -1 });
+      await meshes.insert(account, 'turn', [existing]);
+      const singles = Array.from({ length: 12 }, (_, n) => stored({ _id: newObjectId(), n, ...(n % 3 === 0 ? { tags: [n] } : {}) }));
+      const batch = Array.from({ length: 4 }, (_, n) => stored({ _id: newObjectId(), n: 100 + n, nested: { k: n } }));
+      const twin = newObjectId();
+      const first = stored({ _id: twin, which: 'first' });
+      const second = stored({ _id: twin, which: 'second' });
+      // Every call in the same turn, as concurrent requests arrive.
+      const outcomes = await Promise.allSettled([
+        ...singles.slice(0, 6).map((doc) => meshes.insert(account, 'turn', [doc])),
+        meshes.insert(account, 'turn', [first]),
+        meshes.insert(account, 'turn', [existing]),
+        meshes.insert(account, 'turn', batch),
+        meshes.insert(account, 'turn', [second]),
+        meshes.insert(other, 'turn', [existing]),
+        meshes.insert(account, 'turn-other-mesh', [second]),
+        ...singles.slice(6).map((doc) => meshes.insert(account, 'turn', [doc])),
+      ]);
+      const refused = outcomes.flatMap((outcome, i) => (outcome.status === 'rejected' ? [i] : []));
+      assert.deepEqual(refused, [7, 9]);
+      for (const i of refused) {
+        const reason = (outcomes[i] as PromiseRejectedResult).reason as unknown;
+        assert.ok(reason instanceof UniqueViolation && reason.field === 'mesh id', String(reason));
+      }
+      // Read after the answers: each committed document is there, verbatim.
+      for (const doc of [...singles, ...batch, first, existing]) assert.deepEqual(await meshes.get(account, 'turn', doc.id), doc);
+      assert.deepEqual(await meshes.get(other, 'turn', existing.id), existing);
+      assert.deepEqual(await meshes.get(account, 'turn-other-mesh', twin), second);
+      const all = await meshes.search(account, 'turn', { offset: 0, limit: 100 }, generous);
+      assert.equal(all.totalRecords, 1 + 12 + 4 + 1);
+      // The shapes the turn brought are known to searches: an array path, a nested object.
+      const tagged = await meshes.search(account, 'turn', { filter: parseFilter('{ tags: 9 }'), offset: 0, limit: 10 }, generous);
+      assert.deepEqual(tagged.results.map((r) => r.id), [singles[9]!.id]);
+      const nested = await meshes.search(account, 'turn', { filter: parseFilter('{ "nested.k": 2 }'), offset: 0, limit: 10 }, generous);
+      assert.deepEqual(nested.results.map((r) => r.id), [batch[2]!.id]);
+    });
+
+    test('creates in one turn: a batch meeting a taken id or a unique index is wholly out, the others in; a second request with an id goes in when the first was refused', async () => {
+      // An account and a path of their own: the index test lists the shared account's indexes, and
+      // SQLite keys a unique index on (account, mesh, key) over every mesh's rows, so one on `email`
+      // would refuse the index test's two documents with one email in other meshes.
+      const owner = newObjectId();
+      await meshes.insert(owner, 'turn-unique', [stored({ _id: newObjectId(), login: 'taken@x' })]);
+      await meshes.createIndex(owner, { name: 'turn_login', mesh: 'turn-unique', paths: ['login'], unique: true, createdAt: Date.now() });
+      const existing = stored({ _id: newObjectId(), login: 'existing@x' });
+      await meshes.insert(owner, 'turn-unique', [existing]);
+      const singles = Array.from({ length: 8 }, (_, n) => stored({ _id: newObjectId(), login: `s${n}@x` }));
+      const takenIdBatch = [stored({ _id: newObjectId(), login: 'b1@x' }), stored({ _id: existing.id, login: 'b2@x' }), stored({ _id: newObjectId(), login: 'b3@x' })];
+      const takenLoginBatch = [stored({ _id: newObjectId(), login: 'c1@x' }), stored({ _id: newObjectId(), login: 'taken@x' })];
+      const goodBatch = [stored({ _id: newObjectId(), login: 'd1@x' }), stored({ _id: newObjectId(), login: 'd2@x', list: [{ deep: true }] })];
+      const twin = newObjectId();
+      // Refused by the unique index, so the second with the same id goes in: as one after the other.
+      const first = stored({ _id: twin, login: 'taken@x' });
+      const second = stored({ _id: twin, login: 'twin@x' });
+      // The same login twice in one turn: the first request wins.
+      const early = stored({ _id: newObjectId(), login: 'race@x' });
+      const late = stored({ _id: newObjectId(), login: 'race@x' });
+      const outcomes = await Promise.allSettled([
+        meshes.insert(owner, 'turn-unique', [singles[0]!]),
+        meshes.insert(owner, 'turn-unique', takenIdBatch),
+        meshes.insert(owner, 'turn-unique', [first]),
+        meshes.insert(owner, 'turn-unique', [early]),
+        ...singles.slice(1, 4).map((doc) => meshes.insert(owner, 'turn-unique', [doc])),
+        meshes.insert(owner, 'turn-unique', takenLoginBatch),
+        meshes.insert(owner, 'turn-unique', [second]),
+        meshes.insert(owner, 'turn-unique', goodBatch),
+        meshes.insert(owner, 'turn-unique', [late]),
+        ...singles.slice(4).map((doc) => meshes.insert(owner, 'turn-unique', [doc])),
+      ]);
+      const refused = outcomes.flatMap((outcome, i) => (outcome.status === 'rejected' ? [i] : []));
+      assert.deepEqual(refused, [1, 2, 7, 10]);
+      for (const i of refused) assert.ok((outcomes[i] as PromiseRejectedResult).reason instanceof UniqueViolation);
+      for (const doc of [...takenIdBatch.filter((d) => d.id !== existing.id), ...takenLoginBatch, late]) assert.equal(await meshes.get(owner, 'turn-unique', doc.id), undefined, doc.json);
+      assert.deepEqual(await meshes.get(owner, 'turn-unique', existing.id), existing);
+      for (const doc of [...singles, ...goodBatch, second, early]) assert.deepEqual(await meshes.get(owner, 'turn-unique', doc.id), doc);
+      const deep = await meshes.search(owner, 'turn-unique', { filter: parseFilter('{ "list.deep": true }'), offset: 0, limit: 10 }, generous);
+      assert.deepEqual(deep.results.map((r) => r.id), [goodBatch[1]!.id]);
+    });
+
     test('search: filter, sort, pages and totalRecords as the evaluator answers them, arrays and mixed types included', async () => {
       const documents: JsonObject[] = [];
       const values = [null, 1, 2.5, -3, 'b', 'B', 'a', true, [1, 5], [], ['a', 2], { k: 1 }];

@@ -27,6 +27,9 @@ function translate(error: unknown, uniqueField: string): unknown {
  * when it is back. Every statement is named, so each connection parses and plans it once.
  */
 export class PgConnection {
+  /** What must reach the database before the pool ends (writes still waiting for their turn's statement). */
+  private readonly beforeClose: (() => Promise<void>)[] = [];
+
   private constructor(private readonly pool: pg.Pool) {}
 
   static async open(connectionString: string, poolSize: number): Promise<PgConnection> {
@@ -105,8 +108,13 @@ export class PgConnection {
     }
   }
 
-  close(): Promise<void> {
-    return this.pool.end();
+  onClose(flush: () => Promise<void>): void {
+    this.beforeClose.push(flush);
+  }
+
+  async close(): Promise<void> {
+    for (const flush of this.beforeClose) await flush();
+    await this.pool.end();
   }
 }
 

@@ -15,7 +15,10 @@ import {
   type UpdateManyResult,
 } from '../../modules/meshes/store.js';
 import { ddlLiteral, pageCandidates, parsedDocument, sqlIndexName, SQL_INDEX_PREFIX, validateIndex, type CandidateRow } from '../mesh-queries.js';
+import { StoreUnavailable, UniqueViolation } from '../errors.js';
 import { namedQuery, type PgConnection } from './connection.js';
+import { insertGrouped, type GroupedRequest } from './grouped-insert.js';
+import { InsertBatch } from './insert-batch.js';
 
 /** How long one search (or the reads of an updateMany/deleteMany) may run before it is cancelled. */
 export const DEFAULT_SEARCH_TIMEOUT_MS = 5_000;
@@ -84,7 +87,8 @@ interface Catalog {
 }
 
 /**
- * The meshes port on PostgreSQL. Single-document writes are one statement each (the catalog's
+ * The meshes port on PostgreSQL. Creates are grouped per event-loop turn into one statement
+ * (grouped-insert.ts); the other single-document writes are one statement each (the catalog's
  * new bits in the same statement when there are any). A search is one REPEATABLE READ READ ONLY
  * transaction, so the catalog it compiles against and the rows it reads are one snapshot, under
  * a statement timeout; updateMany and deleteMany are REPEATABLE READ transactions that lock what
@@ -101,8 +105,12 @@ export class PgMeshStore implements MeshStore {
    */
   private readonly catalogs = new Map<string, Catalog>();
   private codePointStrings: Promise<boolean> | undefined;
+  private readonly inserts = new InsertBatch<GroupedRequest>((requests) => this.commitGroup(requests));
 
-  constructor(private readonly connection: PgConnection, private readonly options: { searchTimeoutMs?: number } = {}) {}
+  constructor(private readonly connection: PgConnection, private readonly options: { searchTimeoutMs?: number } = {}) {
+    // Creates still waiting for their turn's statement reach the database before the pool ends.
+    connection.onClose(() => this.inserts.drain());
+  }
 
   /** The statement timeout of searches (the server's --mesh-search-timeout). */
   get timeoutMs(): number {
@@ -114,9 +122,58 @@ export class PgMeshStore implements MeshStore {
     return `BEGIN ISOLATION LEVEL REPEATABLE READ ${access}; SET LOCAL statement_timeout = ${Math.trunc(this.timeoutMs)}`;
   }
 
-  async insert(accountId: string, mesh: string, documents: readonly StoredDocument[]): Promise<void> {
-    if (documents.length === 0) return;
-    const added = this.newShapes(accountId, mesh, documents.map(parsedDocument));
+  /**
+   * Grouped with the other inserts of this event-loop turn into one statement, one commit
+   * (insert-batch.ts, grouped-insert.ts); settles when that commit has, with this call's outcome.
+   */
+  insert(accountId: string, mesh: string, documents: readonly StoredDocument[]): Promise<void> {
+    if (documents.length === 0) return Promise.resolve();
+    try {
+      const added = this.newShapes(accountId, mesh, documents.map(parsedDocument));
+      return this.inserts.insert({ accountId, mesh, documents, added });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private async commitGroup(requests: readonly GroupedRequest[]): Promise<PromiseSettledResult<void>[]> {
+    if (requests.length <= 1) return Promise.allSettled(requests.map((request) => this.insertAlone(request)));
+    let inserted: boolean[];
+    try {
+      inserted = await insertGrouped(this.connection, requests);
+    } catch (error) {
+      // The database gone or too slow: each request alone would have met the same, and trying
+      // them again would only add to the load.
+      if (error instanceof StoreUnavailable || (error as { code?: string }).code === '57014') return requests.map(() => ({ status: 'rejected', reason: error }));
+      return this.commitApart(requests);
+    }
+    return requests.map((request, i) => {
+      if (!inserted[i]) return { status: 'rejected', reason: new UniqueViolation('mesh id') };
+      this.rememberShapes(request.accountId, request.mesh, request.added);
+      return { status: 'fulfilled', value: undefined };
+    });
+  }
+
+  /**
+   * A group whose statement failed for something other than an outage, so nothing of it committed:
+   * the cause may be one request's (a batch meeting a taken id, a document jsonb refuses, a key too
+   * long for a unique index). The single-document requests go again as one group (a taken id
+   * cannot fail its statement, and their order holds) beside each batch alone; when the group held
+   * only singles, each goes alone. No two requests name one document, so running them side by side
+   * changes no answer about ids (two that collide on a unique index meet as concurrent requests
+   * do), and a client whose bulk create meets a taken id costs the others of its turn a statement
+   * or two more, not one each.
+   */
+  private async commitApart(requests: readonly GroupedRequest[]): Promise<PromiseSettledResult<void>[]> {
+    const singles = requests.filter((request) => request.documents.length === 1);
+    if (singles.length === requests.length) return Promise.allSettled(requests.map((request) => this.insertAlone(request)));
+    const batches = requests.filter((request) => request.documents.length > 1);
+    const [singleOutcomes, batchOutcomes] = await Promise.all([this.commitGroup(singles), Promise.allSettled(batches.map((request) => this.insertAlone(request)))]);
+    return requests.map((request) => (request.documents.length === 1 ? singleOutcomes.shift()! : batchOutcomes.shift()!));
+  }
+
+  /** A request in a statement of its own: a group of one, or each of a group whose statement failed. */
+  private async insertAlone({ accountId, mesh, documents, added }: GroupedRequest): Promise<void> {
     if (added.size === 0 && documents.length === 1) {
       await this.connection.query(INSERT_ONE, [accountId, mesh, documents[0]!.id, documents[0]!.json], { uniqueField: 'mesh id' });
       return;
