@@ -138,6 +138,36 @@ export function runMeshContract(name: string, open: () => Promise<{ meshes: Mesh
       assert.deepEqual(deep.results.map((r) => r.id), [goodBatch[1]!.id]);
     });
 
+    test('concurrent inserts stand alone: a refused one, bulk or single, leaves the others stored; of two with one id, one wins whole', async () => {
+      const existing = stored({ _id: newObjectId(), n: 0 });
+      await meshes.insert(account, 'concurrent', [existing]);
+      const single = stored({ _id: newObjectId(), n: 1 });
+      const refusedBulk = Array.from({ length: 3 }, (_, n) => stored({ _id: newObjectId(), n: 10 + n }));
+      const bulk = Array.from({ length: 3 }, (_, n) => stored({ _id: newObjectId(), n: 20 + n, tags: ['bulk'] }));
+      const contested = newObjectId();
+      const rivals = [stored({ _id: contested, rival: 'first' }), stored({ _id: contested, rival: 'second', list: [1] })];
+      // Asked for together, as the requests of one busy moment are.
+      const [singleOutcome, refusedOutcome, bulkOutcome, ...rivalOutcomes] = await Promise.allSettled([
+        meshes.insert(account, 'concurrent', [single]),
+        meshes.insert(account, 'concurrent', [...refusedBulk, existing]),
+        meshes.insert(account, 'concurrent', bulk),
+        ...rivals.map((rival) => meshes.insert(account, 'concurrent', [rival])),
+      ]);
+      assert.equal(singleOutcome!.status, 'fulfilled');
+      assert.equal(bulkOutcome!.status, 'fulfilled');
+      assert.ok(refusedOutcome!.status === 'rejected' && refusedOutcome.reason instanceof UniqueViolation && refusedOutcome.reason.field === 'mesh id');
+      for (const doc of refusedBulk) assert.equal(await meshes.get(account, 'concurrent', doc.id), undefined, 'a refused bulk insert leaves none of its documents');
+      for (const doc of [single, ...bulk]) assert.deepEqual(await meshes.get(account, 'concurrent', doc.id), doc);
+      const won = rivalOutcomes.flatMap((outcome, n) => (outcome.status === 'fulfilled' ? [rivals[n]!] : []));
+      assert.equal(won.length, 1, 'exactly one of two inserts of one id wins');
+      const lost = rivalOutcomes.find((outcome) => outcome.status === 'rejected');
+      assert.ok(lost && lost.reason instanceof UniqueViolation && lost.reason.field === 'mesh id');
+      assert.equal((await meshes.get(account, 'concurrent', contested))!.json, won[0]!.json);
+      assert.equal((await meshes.search(account, 'concurrent', { offset: 0, limit: 100 }, generous)).totalRecords, 1 + 1 + bulk.length + 1);
+      // The committed documents' shapes steer queries: tags has held an array.
+      assert.equal((await meshes.search(account, 'concurrent', { filter: parseFilter("{ tags: 'bulk' }"), offset: 0, limit: 100 }, generous)).totalRecords, bulk.length);
+    });
+
     test('search: filter, sort, pages and totalRecords as the evaluator answers them, arrays and mixed types included', async () => {
       const documents: JsonObject[] = [];
       const values = [null, 1, 2.5, -3, 'b', 'B', 'a', true, [1, 5], [], ['a', 2], { k: 1 }];

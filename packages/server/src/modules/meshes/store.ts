@@ -80,6 +80,9 @@ export interface MeshStore {
   /**
    * Inserts all documents in one transaction, or none: throws UniqueViolation('mesh id') when an
    * id exists already (in the mesh or twice in the batch) or when a unique index refuses one.
+   * Concurrent inserts stand alone: one refused leaves the others stored, and of two with the
+   * same id one is stored whole and the other throws UniqueViolation('mesh id'). Resolved, the
+   * documents are committed: a read that follows finds them.
    */
   insert(accountId: string, mesh: string, documents: readonly StoredDocument[]): Promise<void>;
   get(accountId: string, mesh: string, id: string): Promise<StoredDocument | undefined>;
