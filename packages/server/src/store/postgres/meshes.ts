@@ -507,7 +507,7 @@ export class PgMeshStore implements MeshStore {
   /** The catalog bits `documents` bring over the cached catalog (the cache may lack bits; it never has extra). */
   private newShapes(accountId: string, mesh: string, documents: readonly JsonObject[]): Map<string, number> {
     const brought = new Map<string, number>();
-    for (const document of documents) for (const [path, bits] of shapesOf(document)) brought.set(path, (brought.get(path) ?? 0) | bits);
+    for (const document of documents) shapesOf(document, brought);
     return mergeShapes(this.shapeCache.get(`${accountId}\u0000${mesh}`) ?? new Map(), brought).added;
   }
 

@@ -283,7 +283,7 @@ export class SqliteMeshStore implements MeshStore {
       known = loaded;
     }
     const brought = new Map<string, number>();
-    for (const document of documents) for (const [path, bits] of shapesOf(document)) brought.set(path, (brought.get(path) ?? 0) | bits);
+    for (const document of documents) shapesOf(document, brought);
     const { merged, added } = mergeShapes(known, brought);
     for (const [path, bits] of added) this.s.upsertShape.run(accountId, mesh, path, bits);
     if (this.shapeCache.size >= 10_000) this.shapeCache.clear();
