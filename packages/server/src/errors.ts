@@ -157,8 +157,13 @@ export const reasons = {
   mesh_id_unchangeable: { status: 400, reason: 'Mesh id cannot be changed.' },
   mesh_number_invalid: { status: 400, reason: 'Mesh data can only hold finite numbers.' },
   mesh_data_too_deep: { status: 400, reason: 'Mesh data cannot be nested more than 100 levels deep.' },
+  // Ours (MeshyDB's docs have no sentence for it): PostgreSQL cannot store U+0000 or an unpaired
+  // surrogate in a value or a property name (query/storable-text.ts), so neither store takes one.
+  mesh_text_invalid: { status: 400, reason: 'Mesh data cannot hold the character U+0000 or an unpaired surrogate.' },
   // PATCH whose $inc or $mul would leave the finite doubles: JSON would store the number as null.
   update_number_overflow: { status: 400, reason: 'Update would make a number too large to store.' },
+  // Ours, as mesh_text_invalid: a PATCH that would write such text into a document it changes.
+  update_text_invalid: { status: 400, reason: 'Update would put the character U+0000 or an unpaired surrogate in mesh data.' },
   // --- projections (data/projecting.rst; "insufficent" is the docs' spelling)
   projection_name_required: { status: 400, reason: 'Projection name is required.' },
   projection_order_by_invalid: { status: 400, reason: 'Order by is invalid.' },

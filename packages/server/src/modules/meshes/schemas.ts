@@ -46,6 +46,7 @@ const createReasons: ReasonCode[] = [
   'mesh_id_invalid',
   'mesh_number_invalid',
   'mesh_data_too_deep',
+  'mesh_text_invalid',
   'mesh_data_not_object',
   'meshes_create_forbidden',
 ];
@@ -84,7 +85,7 @@ export const meshSchemas = {
     body: NewDocument,
     response: {
       200: Document,
-      ...apiErrors('mesh_name_invalid', 'mesh_data_missing', 'mesh_property_invalid', 'mesh_id_unchangeable', 'mesh_number_invalid', 'mesh_data_too_deep', 'mesh_id_taken', 'mesh_not_found', 'meshes_update_forbidden'),
+      ...apiErrors('mesh_name_invalid', 'mesh_data_missing', 'mesh_property_invalid', 'mesh_id_unchangeable', 'mesh_number_invalid', 'mesh_data_too_deep', 'mesh_text_invalid', 'mesh_id_taken', 'mesh_not_found', 'meshes_update_forbidden'),
     },
   },
   updateMany: {
@@ -102,7 +103,7 @@ export const meshSchemas = {
         modifiedCount: Type.Integer(),
         upsertedId: Type.Null(),
       }),
-      ...apiErrors('mesh_name_invalid', 'filter_required', 'update_required', 'filter_invalid', 'update_invalid', 'update_number_overflow', 'meshes_update_forbidden', 'database_limit_exceeded', 'database_timeout'),
+      ...apiErrors('mesh_name_invalid', 'filter_required', 'update_required', 'filter_invalid', 'update_invalid', 'update_number_overflow', 'update_text_invalid', 'meshes_update_forbidden', 'database_limit_exceeded', 'database_timeout'),
     },
   },
   deleteOne: {
