@@ -5,6 +5,14 @@ import type { JsonValue } from './tree.js';
  * `\u0000` escape) and an unpaired UTF-16 surrogate (JSON.stringify writes it as a `\ud800` escape,
  * which jsonb refuses too). SQLite would store both, so PostgreSQL's limit is the rule for both
  * stores: a document that holds such text is refused before either sees it.
+ *
+ * A filter or a sort holding such text is valid, and answered as MongoDB would answer it over
+ * documents that cannot hold it: `{a: "\u0000"}` matches nothing, `{a: {$ne: "\u0000"}}` every
+ * document, and a name with U+0000 is missing from all of them (so `{"a\u0000": null}` matches
+ * all). Refusing such a filter would refuse queries that have matches ($ne, $nin, $gt, null), and
+ * "matches nothing" would be wrong for them. The SQL compiler leaves these tests to the evaluator
+ * (sql/bindable.ts: PostgreSQL cannot even be sent the text), so both stores give the same answer.
+ * A regex with a NUL stays refused (regex.ts), as MongoDB refuses it.
  */
 // With the `u` flag a well-formed pair is one code point, so only a lone surrogate matches.
 const UNSTORABLE = /[\u0000\ud800-\udfff]/u;

@@ -15,7 +15,8 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 300) / 10;
 /**
  * U+0000 and unpaired surrogates in mesh data: PostgreSQL cannot store them (jsonb refuses both
  * escapes), so both stores refuse them, in a value or a property name, on every way in (POST one
- * or many, PUT, PATCH), and store nothing.
+ * or many, PUT, PATCH), and store nothing. Filters and orders holding them are valid and answered
+ * as MongoDB would over documents that cannot hold them, the same on both stores.
  */
 for (const kind of ['sqlite', 'postgres'] as const) {
   describe(`U+0000 in mesh data and queries (${kind})`, () => {
@@ -133,6 +134,55 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       // A filter that matches nothing writes nothing, whatever the update holds.
       const none = await call('PATCH', '/meshes/patched', { filter: { s: 'absent' }, update: { $set: { s: '\u0000' } } });
       assert.deepEqual([none.status, none.body.matchedCount], [200, 0], reason(none));
+    });
+
+    test('filters and orders with U+0000 are valid, and select what MongoDB would from documents that cannot hold it', async () => {
+      const created = await call('POST', '/meshes/found', [
+        { _id: '000000000000000000000001', a: 'x' },
+        { _id: '000000000000000000000002', a: 'y', b: 1 },
+        { _id: '000000000000000000000003', b: 2 },
+      ]);
+      assert.equal(created.status, 201, reason(created));
+      const all = ['000000000000000000000001', '000000000000000000000002', '000000000000000000000003'];
+      const cases: [unknown, string[]][] = [
+        [{ a: '\u0000' }, []],
+        [{ a: 'x\u0000' }, []],
+        ['{ a: "\\0" }', []],
+        [{ a: { $ne: '\u0000' } }, all],
+        [{ a: { $in: ['\u0000', 'x'] } }, [all[0]!]],
+        [{ a: { $nin: ['\u0000'] } }, all],
+        [{ a: { $gt: 'x\u0000' } }, [all[1]!]],
+        [{ ['a\u0000']: 1 }, []],
+        // A name no document can have is missing from all of them, and missing matches null.
+        [{ ['a\u0000']: null }, all],
+        [{ ['a\u0000']: { $exists: false } }, all],
+        [{ $or: [{ a: '\u0000' }, { b: 2 }] }, [all[2]!]],
+        [{ a: '\ud800' }, []],
+      ];
+      for (const [filter, expected] of cases) {
+        const res = await call('GET', `/meshes/found?filter=${q(filter)}&orderBy=${q({ _id: 1 })}`);
+        assert.equal(res.status, 200, `${JSON.stringify(filter)}: ${reason(res)}`);
+        assert.deepEqual(ids(res), expected, JSON.stringify(filter));
+      }
+      // A sort by a name no document has leaves the order to `_id`.
+      const sorted = await call('GET', `/meshes/found?orderBy=${q({ ['a\u0000']: -1 })}`);
+      assert.deepEqual(ids(sorted), all, reason(sorted));
+      // A regex cannot hold a NUL (nor can MongoDB's): the filter's documented sentence.
+      const regex = await call('GET', `/meshes/found?filter=${q({ a: { $regex: 'x\u0000' } })}`);
+      assert.equal(reason(regex), '400 filter_invalid: Filter is in an invalid format. It must be in a valid Mongo DB format.');
+
+      const patched = await call('PATCH', '/meshes/found', { filter: { a: '\u0000' }, update: { $set: { c: 1 } } });
+      assert.deepEqual([patched.status, patched.body.matchedCount], [200, 0], reason(patched));
+      const deleted = await call('DELETE', `/meshes/found?filter=${q({ a: { $in: ['\u0000', 'y'] } })}`);
+      assert.deepEqual([deleted.status, deleted.body.deletedCount], [200, 1], reason(deleted));
+      assert.deepEqual((await everything('found')).map((document) => document._id), [all[0], all[2]]);
+    });
+
+    test('an id with U+0000 in the path names no document', async () => {
+      for (const method of ['GET', 'DELETE']) {
+        assert.equal(reason(await call(method, '/meshes/found/%00')), '404 mesh_not_found: Mesh data was not found.', method);
+      }
+      assert.equal(reason(await call('PUT', '/meshes/found/a%00b', { a: 1 })), '404 mesh_not_found: Mesh data was not found.');
     });
   });
 }
