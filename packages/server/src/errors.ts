@@ -245,13 +245,16 @@ export function isApiError(error: unknown): error is ApiError {
   return error instanceof ApiError;
 }
 
+/** Not a JSON Schema keyword: a declared string that holds U+0000 (http/text-fields.ts). */
+export const NUL_CHARACTER_KEYWORD = 'nulCharacter';
+
 /** A field of a request that failed its route's schema (http/validation.ts). */
 export interface FieldProblem {
   /** The top-level field, e.g. `username` or `securityQuestions`. */
   field: string;
   /** The problem is inside one of the field's items (a security question), not the field itself. */
   inItem: boolean;
-  /** The schema keyword that failed: type, maxLength, maxItems, required, ... */
+  /** The schema keyword that failed: type, maxLength, maxItems, required, ..., or NUL_CHARACTER_KEYWORD. */
   keyword: string;
   limit: number | undefined;
   /** For a type error, the type the schema wanted. */
@@ -282,6 +285,9 @@ export function fieldReason(problem: FieldProblem): ApiError {
   // Own keys only: a body's field may be called `constructor` or `__proto__`.
   const own = Object.hasOwn(fieldCodes, field) ? fieldCodes[field] : undefined;
   if (own) return new ApiError(own);
+  if (keyword === NUL_CHARACTER_KEYWORD) {
+    return new ApiError('field_invalid', { reason: `${field === 'securityQuestions' ? 'Security questions' : field} must not contain the character U+0000.` });
+  }
   if (keyword === 'required' && !inItem) {
     const code = Object.hasOwn(requiredFieldCodes, field) ? requiredFieldCodes[field] : undefined;
     return code ? new ApiError(code) : new ApiError('field_invalid', { reason: `${field} is a required field.` });

@@ -1,6 +1,6 @@
 import { Type, type TSchema } from 'typebox';
 import { PagedResult, PageQuery } from '../../http/paging.js';
-import { apiErrors } from '../../http/schemas.js';
+import { ANY_CHARACTER, apiErrors } from '../../http/schemas.js';
 import type { ReasonCode } from '../../errors.js';
 import { MESH_NAME_PATTERN } from './names.js';
 
@@ -12,7 +12,8 @@ import { MESH_NAME_PATTERN } from './names.js';
  */
 const Mesh = Type.String({ pattern: MESH_NAME_PATTERN, description: 'Alpha characters only, at most 64; case-insensitive (`Person` and `person` are one mesh).' });
 const MeshParams = Type.Object({ mesh: Mesh });
-const DocumentParams = Type.Object({ mesh: Mesh, id: Type.String({ description: 'The `_id` of the document: 24 hexadecimal digits.' }) });
+// Any character: an id that is not an ObjectId names nothing (404) and never reaches the store.
+const DocumentParams = Type.Object({ mesh: Mesh, id: Type.String({ description: 'The `_id` of the document: 24 hexadecimal digits.', [ANY_CHARACTER]: true }) });
 
 const Document = Type.Object(
   { _id: Type.String({ pattern: '^[0-9a-f]{24}$', description: 'An ObjectId: given by the client or made by the server.' }) },
