@@ -157,8 +157,13 @@ export const reasons = {
   mesh_id_unchangeable: { status: 400, reason: 'Mesh id cannot be changed.' },
   mesh_number_invalid: { status: 400, reason: 'Mesh data can only hold finite numbers.' },
   mesh_data_too_deep: { status: 400, reason: 'Mesh data cannot be nested more than 100 levels deep.' },
+  // Ours (MeshyDB's docs have no sentence for it): PostgreSQL cannot store U+0000 or an unpaired
+  // surrogate in a value or a property name (query/storable-text.ts), so neither store takes one.
+  mesh_text_invalid: { status: 400, reason: 'Mesh data cannot hold the character U+0000 or an unpaired surrogate.' },
   // PATCH whose $inc or $mul would leave the finite doubles: JSON would store the number as null.
   update_number_overflow: { status: 400, reason: 'Update would make a number too large to store.' },
+  // Ours, as mesh_text_invalid: a PATCH that would write such text into a document it changes.
+  update_text_invalid: { status: 400, reason: 'Update would put the character U+0000 or an unpaired surrogate in mesh data.' },
   // --- projections (data/projecting.rst; "insufficent" is the docs' spelling)
   projection_name_required: { status: 400, reason: 'Projection name is required.' },
   projection_order_by_invalid: { status: 400, reason: 'Order by is invalid.' },
@@ -240,13 +245,16 @@ export function isApiError(error: unknown): error is ApiError {
   return error instanceof ApiError;
 }
 
+/** Not a JSON Schema keyword: a declared string that holds U+0000 (http/text-fields.ts). */
+export const NUL_CHARACTER_KEYWORD = 'nulCharacter';
+
 /** A field of a request that failed its route's schema (http/validation.ts). */
 export interface FieldProblem {
   /** The top-level field, e.g. `username` or `securityQuestions`. */
   field: string;
   /** The problem is inside one of the field's items (a security question), not the field itself. */
   inItem: boolean;
-  /** The schema keyword that failed: type, maxLength, maxItems, required, ... */
+  /** The schema keyword that failed: type, maxLength, maxItems, required, ..., or NUL_CHARACTER_KEYWORD. */
   keyword: string;
   limit: number | undefined;
   /** For a type error, the type the schema wanted. */
@@ -277,6 +285,9 @@ export function fieldReason(problem: FieldProblem): ApiError {
   // Own keys only: a body's field may be called `constructor` or `__proto__`.
   const own = Object.hasOwn(fieldCodes, field) ? fieldCodes[field] : undefined;
   if (own) return new ApiError(own);
+  if (keyword === NUL_CHARACTER_KEYWORD) {
+    return new ApiError('field_invalid', { reason: `${field === 'securityQuestions' ? 'Security questions' : field} must not contain the character U+0000.` });
+  }
   if (keyword === 'required' && !inItem) {
     const code = Object.hasOwn(requiredFieldCodes, field) ? requiredFieldCodes[field] : undefined;
     return code ? new ApiError(code) : new ApiError('field_invalid', { reason: `${field} is a required field.` });

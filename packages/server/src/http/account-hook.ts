@@ -27,7 +27,7 @@ export function accountHook(ctx: { directory: Directory; limits: LimitStore; clo
   const lookUp = async (request: FastifyRequest, reply: FastifyReply, name: string): Promise<Account> => {
     let account: Account | undefined;
     try {
-      account = name.length <= 63 ? await ctx.directory.account(name) : undefined;
+      account = couldNameAnAccount(name) ? await ctx.directory.account(name) : undefined;
     } catch (error) {
       // The store cannot say what the account allows now: the allow-list it said last lets the
       // account's web app read the 503 instead of seeing a CORS failure.
@@ -48,6 +48,14 @@ export function accountHook(ctx: { directory: Directory; limits: LimitStore; clo
     if (cached) return admit(request, reply, cached, done);
     lookUp(request, reply, name).then((account) => admit(request, reply, account, done), done);
   };
+}
+
+/**
+ * Account names are at most 63 characters and never hold U+0000 (accounts.ts), which PostgreSQL's
+ * text could not even be asked about: other names are answered 404 without the store.
+ */
+function couldNameAnAccount(name: string): boolean {
+  return name.length <= 63 && !name.includes('\0');
 }
 
 /** 429 `api_limit_exceeded` once the account's window is used up; the first 429 of a window is logged. */

@@ -1,6 +1,7 @@
 import type { RouteOptions } from 'fastify';
 import { ApiError, type ReasonCode } from '../errors.js';
 import type { Access } from './access.js';
+import { nulFinderFor } from './text-fields.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -27,6 +28,9 @@ export function undeclaredErrors(route: Pick<RouteOptions, 'method' | 'url' | 'c
     const access = (route.config as { access?: Access } | undefined)?.access;
     if (access && access.kind !== 'public') codes.push('unauthorized');
     if (access?.kind === 'permission') codes.push(access.forbidden);
+    // A declared string that holds U+0000 (text-fields.ts), in whichever part.
+    const schema = route.schema as Record<string, unknown> | undefined;
+    if (['body', 'querystring', 'params'].some((part) => schema?.[part] !== undefined && nulFinderFor(schema[part]) !== undefined)) codes.push('field_invalid');
   }
   const byStatus = new Map<number, ReasonCode[]>();
   for (const code of new Set(codes)) {

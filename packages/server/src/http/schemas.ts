@@ -1,10 +1,16 @@
 import { Type, type TSchema } from 'typebox';
 import { reasons, type ReasonCode } from '../errors.js';
 import { errorResponseSchema, type ErrorShape } from './openapi-errors.js';
+import { ANY_CHARACTER } from './text-fields.js';
+
+export { ANY_CHARACTER };
 
 /** A string that may also be null, as MeshyDB's JSON has many. */
-export const NullableString = (options: { maxLength?: number; description?: string } = {}) =>
-  Type.Union([Type.String({ maxLength: options.maxLength }), Type.Null()], { description: options.description });
+export const NullableString = (options: { maxLength?: number; description?: string; anyCharacter?: boolean } = {}) =>
+  Type.Union([Type.String({ maxLength: options.maxLength }), Type.Null()], {
+    description: options.description,
+    ...(options.anyCharacter ? { [ANY_CHARACTER]: true } : {}),
+  });
 
 /**
  * A string or null in an answer, as one JSON Schema type list rather than anyOf: fast-json-stringify

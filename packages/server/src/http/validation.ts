@@ -2,7 +2,8 @@ import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
-import { ApiError, fieldReason } from '../errors.js';
+import { ApiError, fieldReason, NUL_CHARACTER_KEYWORD } from '../errors.js';
+import { nulFinderFor } from './text-fields.js';
 
 interface SchemaError {
   keyword: string;
@@ -18,10 +19,18 @@ interface SchemaError {
  */
 export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   const check = Compile(schema);
+  // A value that fits its schema may still hold U+0000 in a declared string (text-fields.ts).
+  const findNul = nulFinderFor(schema);
+  const accepted = findNul === undefined ? (value: unknown) => ({ value }) : (value: unknown) => {
+    const at = findNul(value);
+    if (at === undefined) return { value };
+    const error: SchemaError = { keyword: NUL_CHARACTER_KEYWORD, instancePath: at, params: {} };
+    return { error: [error] as unknown as Error };
+  };
   if (httpPart === 'body') {
     return (value: unknown) => {
       const input = value ?? {};
-      if (check.Check(input)) return { value: input };
+      if (check.Check(input)) return accepted(input);
       return { error: [...check.Errors(input)] as unknown as Error };
     };
   }
@@ -29,9 +38,9 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, http
     // Text that already fits (a mesh name, an id: nearly every path) is taken as it is. Converting
     // first cost ~10 µs of every request (a walk of the schema and a copy of the value), and on a
     // value that passes, Convert changes nothing.
-    if (check.Check(value)) return { value };
+    if (check.Check(value)) return accepted(value);
     const input = Value.Convert(schema, value);
-    if (check.Check(input)) return { value: input };
+    if (check.Check(input)) return accepted(input);
     return { error: [...check.Errors(input)] as unknown as Error };
   };
 };

@@ -1,6 +1,7 @@
 import { matchedArrayIndex, matchesValue, matches } from './evaluate.js';
 import { QUERY_LIMITS } from './limits.js';
-import { QueryError, UnstorableNumber } from './query-error.js';
+import { QueryError, UnstorableNumber, UnstorableText } from './query-error.js';
+import { holdsUnstorableText, isStorableText } from './storable-text.js';
 import { POSITIONAL_ALL, POSITIONAL_MATCHED, type Filter, type JsonObject, type JsonValue, type Path, type PushOperation, type Sort, type Update, type UpdateOperation } from './tree.js';
 import { cloneValue, compareValues, field, isObject, sameJson, valuesEqual } from './values.js';
 
@@ -12,9 +13,10 @@ import { cloneValue, compareValues, field, isObject, sameJson, valuesEqual } fro
  *
  * Not as in MongoDB: arithmetic is in doubles (no int32/int64 overflow rules, as JSON has no
  * integer types), and a result past the finite doubles, which MongoDB would store as a BSON
- * Infinity, throws UnstorableNumber (JSON cannot hold it); an index past an array's end pads it
- * with at most `maxArrayPadding` nulls (MongoDB: 1,500,000); `$push`'s `$sort` is stable;
- * `$currentDate` writes an ISO-8601 string.
+ * Infinity, throws UnstorableNumber (JSON cannot hold it); a result with U+0000 (which MongoDB
+ * would store) or an unpaired surrogate throws UnstorableText (our stores cannot hold it); an
+ * index past an array's end pads it with at most `maxArrayPadding` nulls (MongoDB: 1,500,000);
+ * `$push`'s `$sort` is stable; `$currentDate` writes an ISO-8601 string.
  */
 export interface UpdateOutcome {
   readonly document: JsonObject;
@@ -38,7 +40,43 @@ export function applyUpdate(document: JsonObject, update: Update, context: Updat
     if (operation.op === 'rename') rename(result, operation.path, operation.to);
     else applyAt(result, resolvePositional(operation.path, position), 0, operation, now);
   }
-  return { document: result, modified: !sameJson(document, result) };
+  const modified = !sameJson(document, result);
+  // Only an update that carries such text can bring it, so only then is the result walked. (A
+  // document stored before the rule, on SQLite, stays updatable by the others.)
+  if (modified && writesUnstorableText(update) && holdsUnstorableText(result)) {
+    throw new UnstorableText('the updated document would hold U+0000 or an unpaired surrogate, which no store can hold');
+  }
+  return { document: result, modified };
+}
+
+const writesUnstorableTextOf = new WeakMap<Update, boolean>();
+
+/**
+ * Whether the update's own text could end up in a document: a value it sets or adds, or a name it
+ * creates (the path of an operation that creates, a `$rename` target). A `$pull` condition or an
+ * `$unset` path is never written. Asked once per update, however many documents it changes.
+ */
+function writesUnstorableText(update: Update): boolean {
+  let writes = writesUnstorableTextOf.get(update);
+  if (writes === undefined) {
+    writes = update.operations.some((operation) => {
+      if (operation.op === 'rename') return !operation.to.every(isStorableText);
+      if (creates(operation) && !operation.path.every(isStorableText)) return true;
+      switch (operation.op) {
+        case 'set':
+        case 'min':
+        case 'max':
+          return holdsUnstorableText(operation.value);
+        case 'push':
+        case 'addToSet':
+          return operation.each.some(holdsUnstorableText);
+        default:
+          return false;
+      }
+    });
+    writesUnstorableTextOf.set(update, writes);
+  }
+  return writes;
 }
 
 function fail(detail: string): never {

@@ -26,5 +26,5 @@ export function parseUpdate(input: unknown): Update | undefined {
   return raw === undefined ? undefined : parseUpdateDocument(raw);
 }
 
-export { QueryError, UnstorableNumber } from './query-error.js';
+export { QueryError, UnstorableNumber, UnstorableText } from './query-error.js';
 export { QUERY_LIMITS } from './limits.js';

@@ -29,3 +29,14 @@ export class UnstorableNumber extends QueryError {
     super('update', detail);
   }
 }
+
+/**
+ * An update that would write U+0000 or an unpaired surrogate into a document (storable-text.ts):
+ * no store can hold it. A QueryError for 'update' of its own class, as UnstorableNumber, so that
+ * a route can say so rather than blame the update's format.
+ */
+export class UnstorableText extends QueryError {
+  constructor(detail: string) {
+    super('update', detail);
+  }
+}

@@ -57,8 +57,9 @@ test("a route's own responses keep their words and gain the reasons its hooks an
   assert.equal(exists.parameters[1].description, 'A username.');
   assert.equal(exists.responses['200'].description, 'Whether the user exists.');
   assert.match(exists.responses['404'].description, /`account_not_found`: Account not found\./);
-  // Declared 400: its reason first, nothing added (a GET takes no body).
-  assert.equal(exists.responses['400'].description, '- `username_required`: Username is required.');
+  // Declared 400: its reason first, then field_invalid, as its text parameter is refused with
+  // U+0000 (http/text-fields.ts); nothing of a body (a GET takes none).
+  assert.equal(exists.responses['400'].description, '- `username_required`: Username is required.\n- `field_invalid`: A field has the wrong type.');
   assert.equal(exists.security, undefined);
   assert.equal(exists.responses['401'], undefined);
 

@@ -1,6 +1,7 @@
 import { ApiError, type ReasonCode } from '../../errors.js';
-import { canonicalMeshId, newMeshId } from './ids.js';
+import { isStorableJsonText } from '../../query/storable-text.js';
 import type { JsonObject } from '../../query/tree.js';
+import { canonicalMeshId, newMeshId } from './ids.js';
 import type { StoredDocument } from './store.js';
 
 /** As MongoDB's BSON nesting limit: deep enough for any document, shallow enough for every walk over it. */
@@ -17,6 +18,7 @@ export function isRecord(value: unknown): value is JsonRecord {
  * that starts with `$` or holds `.` (a query could not name it), a number JSON cannot write back
  * (`1e400` parses to Infinity, which JSON.stringify would store as null: lost data), or nesting
  * past MAX_DOCUMENT_DEPTH. The walk keeps its own stack, so no input can exhaust the call stack.
+ * What it does not look at is the text: storableDocument does, on the JSON the store is handed.
  */
 export function documentProblem(document: JsonRecord): ReasonCode | undefined {
   const stack: [unknown, number][] = [[document, 1]];
@@ -56,6 +58,18 @@ export function storedDocument(id: string, document: JsonRecord): StoredDocument
 }
 
 /**
+ * The stored form of a document that passed documentProblem, or `mesh_text_invalid` when a value
+ * or a property name holds U+0000 or an unpaired surrogate: PostgreSQL cannot store them
+ * (query/storable-text.ts), and SQLite, which could, refuses them too so that the stores agree.
+ * Checked on the JSON text rather than in documentProblem's walk: ~25 ns a document, not ~700 ns.
+ */
+export function storableDocument(id: string, document: JsonRecord): StoredDocument {
+  const stored = storedDocument(id, document);
+  if (!isStorableJsonText(stored.json)) throw new ApiError('mesh_text_invalid');
+  return stored;
+}
+
+/**
  * A new document as the store takes it. `_id` absent or null (MeshyDB's C# SDK sends `"_id":
  * null` for a new object) is generated; any other value must be an ObjectId.
  */
@@ -64,8 +78,8 @@ export function newDocument(value: unknown, now: number): StoredDocument {
   const problem = documentProblem(value);
   if (problem) throw new ApiError(problem);
   const given = value._id;
-  if (given === undefined || given === null) return storedDocument(newMeshId(now), value);
+  if (given === undefined || given === null) return storableDocument(newMeshId(now), value);
   const id = canonicalMeshId(given);
   if (!id) throw new ApiError('mesh_id_invalid');
-  return storedDocument(id, value);
+  return storableDocument(id, value);
 }

@@ -1,6 +1,6 @@
 import { Type, type TSchema } from 'typebox';
 import { PagedResult, PageQuery } from '../../http/paging.js';
-import { apiErrors } from '../../http/schemas.js';
+import { ANY_CHARACTER, apiErrors } from '../../http/schemas.js';
 import type { ReasonCode } from '../../errors.js';
 import { MESH_NAME_PATTERN } from './names.js';
 
@@ -12,7 +12,8 @@ import { MESH_NAME_PATTERN } from './names.js';
  */
 const Mesh = Type.String({ pattern: MESH_NAME_PATTERN, description: 'Alpha characters only, at most 64; case-insensitive (`Person` and `person` are one mesh).' });
 const MeshParams = Type.Object({ mesh: Mesh });
-const DocumentParams = Type.Object({ mesh: Mesh, id: Type.String({ description: 'The `_id` of the document: 24 hexadecimal digits.' }) });
+// Any character: an id that is not an ObjectId names nothing (404) and never reaches the store.
+const DocumentParams = Type.Object({ mesh: Mesh, id: Type.String({ description: 'The `_id` of the document: 24 hexadecimal digits.', [ANY_CHARACTER]: true }) });
 
 const Document = Type.Object(
   { _id: Type.String({ pattern: '^[0-9a-f]{24}$', description: 'An ObjectId: given by the client or made by the server.' }) },
@@ -46,6 +47,7 @@ const createReasons: ReasonCode[] = [
   'mesh_id_invalid',
   'mesh_number_invalid',
   'mesh_data_too_deep',
+  'mesh_text_invalid',
   'mesh_data_not_object',
   'meshes_create_forbidden',
 ];
@@ -84,7 +86,7 @@ export const meshSchemas = {
     body: NewDocument,
     response: {
       200: Document,
-      ...apiErrors('mesh_name_invalid', 'mesh_data_missing', 'mesh_property_invalid', 'mesh_id_unchangeable', 'mesh_number_invalid', 'mesh_data_too_deep', 'mesh_id_taken', 'mesh_not_found', 'meshes_update_forbidden'),
+      ...apiErrors('mesh_name_invalid', 'mesh_data_missing', 'mesh_property_invalid', 'mesh_id_unchangeable', 'mesh_number_invalid', 'mesh_data_too_deep', 'mesh_text_invalid', 'mesh_id_taken', 'mesh_not_found', 'meshes_update_forbidden'),
     },
   },
   updateMany: {
@@ -102,7 +104,7 @@ export const meshSchemas = {
         modifiedCount: Type.Integer(),
         upsertedId: Type.Null(),
       }),
-      ...apiErrors('mesh_name_invalid', 'filter_required', 'update_required', 'filter_invalid', 'update_invalid', 'update_number_overflow', 'meshes_update_forbidden', 'database_limit_exceeded', 'database_timeout'),
+      ...apiErrors('mesh_name_invalid', 'filter_required', 'update_required', 'filter_invalid', 'update_invalid', 'update_number_overflow', 'update_text_invalid', 'meshes_update_forbidden', 'database_limit_exceeded', 'database_timeout'),
     },
   },
   deleteOne: {

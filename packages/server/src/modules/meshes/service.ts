@@ -2,7 +2,7 @@ import { ApiError, type ReasonCode } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { parseFilter, parseOrderBy, parseUpdate, QueryError } from '../../query/parse.js';
 import type { Account } from '../accounts/types.js';
-import { documentProblem, isRecord, newDocument, storedDocument } from './documents.js';
+import { documentProblem, isRecord, newDocument, storableDocument } from './documents.js';
 import { canonicalMeshId } from './ids.js';
 import { meshNameOf } from './names.js';
 import { stored } from './store-errors.js';
@@ -54,7 +54,7 @@ export async function replaceOne(deps: MeshServiceDeps, account: Account, rawMes
   const given = body._id;
   if (given !== undefined && given !== null && (id === undefined || canonicalMeshId(given) !== id)) throw new ApiError('mesh_id_unchangeable');
   if (id === undefined) throw new ApiError('mesh_not_found');
-  const document = storedDocument(id, body);
+  const document = storableDocument(id, body);
   if (!(await stored(() => deps.meshes.replace(account.id, mesh, document)))) throw new ApiError('mesh_not_found');
   return document;
 }

@@ -1,5 +1,5 @@
 import { ApiError, type ReasonCode } from '../../errors.js';
-import { QueryError, UnstorableNumber } from '../../query/parse.js';
+import { QueryError, UnstorableNumber, UnstorableText } from '../../query/parse.js';
 import { UniqueViolation } from '../../store/errors.js';
 import { QueryTimeout, ScanBudgetExceeded } from './store.js';
 
@@ -19,6 +19,7 @@ export async function stored<T>(work: () => Promise<T>, filterCode: ReasonCode =
 
 function queryCode(error: QueryError, filterCode: ReasonCode): ReasonCode {
   if (error instanceof UnstorableNumber) return 'update_number_overflow';
+  if (error instanceof UnstorableText) return 'update_text_invalid';
   if (error.document === 'update') return 'update_invalid';
   if (error.document === 'orderBy') return 'mesh_order_by_invalid';
   return filterCode;

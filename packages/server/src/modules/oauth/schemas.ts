@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { oauthErrors } from '../../http/schemas.js';
+import { ANY_CHARACTER, oauthErrors } from '../../http/schemas.js';
 
 /**
  * A form parameter as received: a repeated one arrives as a list, which the endpoints refuse with
@@ -8,15 +8,17 @@ import { oauthErrors } from '../../http/schemas.js';
  * grants' business (token-context.ts).
  */
 const FormParam = (description: string) => Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description }));
+/** A password or a token: hashed or parsed, never looked up as text, so it may hold any character (http/schemas.ts). */
+const SecretParam = (description: string) => Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description, [ANY_CHARACTER]: true }));
 
 const TokenForm = Type.Object(
   {
     client_id: FormParam("The client's public key."),
     grant_type: FormParam('`password` or `refresh_token`.'),
     username: FormParam('password grant: the username.'),
-    password: FormParam('password grant: the password (`nopassword` for anonymous users).'),
+    password: SecretParam('password grant: the password (`nopassword` for anonymous users).'),
     scope: FormParam('Space-separated: `meshy.api`, `offline_access` (for a refresh token), `openid`. Omitted: `meshy.api offline_access`.'),
-    refresh_token: FormParam('refresh_token grant: the refresh token.'),
+    refresh_token: SecretParam('refresh_token grant: the refresh token.'),
   },
   { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) },
 );
@@ -24,7 +26,7 @@ const TokenForm = Type.Object(
 const TokenForRevocation = Type.Object(
   {
     client_id: FormParam("The client's public key."),
-    token: FormParam('The refresh token (or access token) to revoke.'),
+    token: SecretParam('The refresh token (or access token) to revoke.'),
     token_type_hint: FormParam('`refresh_token` or `access_token`.'),
   },
   { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) },
@@ -33,7 +35,7 @@ const TokenForRevocation = Type.Object(
 const TokenForIntrospection = Type.Object(
   {
     client_id: FormParam("The client's public key."),
-    token: FormParam('A refresh or access token of that client.'),
+    token: SecretParam('A refresh or access token of that client.'),
     token_type_hint: FormParam('Only a hint: both kinds are tried.'),
   },
   { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) },

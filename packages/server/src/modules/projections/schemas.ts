@@ -1,21 +1,24 @@
 import { Type, type Static } from 'typebox';
 import { PagedResult, PageQuery } from '../../http/paging.js';
-import { apiErrors, NullableString, NullableText } from '../../http/schemas.js';
+import { ANY_CHARACTER, apiErrors, NullableString, NullableText } from '../../http/schemas.js';
 
 const NameParams = Type.Object({ name: Type.String({ maxLength: 256, description: 'Name of the projection (case-insensitive).' }) });
 
+// Name and mesh may hold any character here: names.ts refuses all but letters, with the
+// projection's own reasons, before a store sees them.
 export const ProjectionBody = Type.Object({
-  name: Type.Optional(NullableString({ maxLength: 256, description: 'Alpha characters only; unique regardless of case.' })),
-  mesh: Type.Optional(NullableString({ maxLength: 256, description: 'The mesh the pipeline reads.' })),
+  name: Type.Optional(NullableString({ maxLength: 256, description: 'Alpha characters only; unique regardless of case.', anyCharacter: true })),
+  mesh: Type.Optional(NullableString({ maxLength: 256, description: 'The mesh the pipeline reads.', anyCharacter: true })),
   pipeline: Type.Optional(Type.Array(Type.Unknown(), { maxItems: 1000, description: 'MongoDB aggregation stages (data/projecting.rst lists them).' })),
   description: Type.Optional(NullableString({ maxLength: 4096, description: 'What the projection is for.' })),
 });
 export type ProjectionBody = Static<typeof ProjectionBody>;
 
 // No maxLength on filter and orderBy: the query parser bounds them with the documented sentence.
+// Any character, as a mesh search's: what a query may hold is the query parser's rule.
 const RunQuery = Type.Object({
-  filter: Type.Optional(Type.String({ description: 'MongoDB shell syntax, over the pipeline\'s output.' })),
-  orderBy: Type.Optional(Type.String({ description: 'e.g. { "Name": -1, "Age": 1 }, over the pipeline\'s output.' })),
+  filter: Type.Optional(Type.String({ description: 'MongoDB shell syntax, over the pipeline\'s output.', [ANY_CHARACTER]: true })),
+  orderBy: Type.Optional(Type.String({ description: 'e.g. { "Name": -1, "Age": 1 }, over the pipeline\'s output.', [ANY_CHARACTER]: true })),
   ...PageQuery.properties,
 });
 

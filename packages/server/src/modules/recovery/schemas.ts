@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { apiErrors, NullableString } from '../../http/schemas.js';
+import { ANY_CHARACTER, apiErrors, NullableString } from '../../http/schemas.js';
 import { VerificationRequest } from '../users/schemas.js';
 
 /**
@@ -25,9 +25,11 @@ const carried = {
   attempt: Attempt,
   hash: Type.Optional(NullableString({ maxLength: 512, description: 'As forgotpassword or registration gave it.' })),
   expires: Type.Optional(NullableString({ maxLength: 64, description: 'As given (ISO 8601); any unambiguous spelling of the same instant.' })),
+  // Compared with a MAC or an answer's hash, never stored: it may hold any character (http/schemas.ts, ANY_CHARACTER).
   verificationCode: Type.Optional(
     Type.Union([Type.String({ maxLength: 1024 }), Type.Integer({ minimum: 0, maximum: 999_999_999 }), Type.Null()], {
       description: 'The code sent by e-mail or text, or the answer to the security question.',
+      [ANY_CHARACTER]: true,
     }),
   ),
 };
@@ -37,7 +39,7 @@ export type CarriedRequestBody = Static<typeof CarriedRequestBody>;
 
 export const ResetPasswordBody = Type.Object({
   ...carried,
-  newPassword: Type.Optional(NullableString({ maxLength: 4096 })),
+  newPassword: Type.Optional(NullableString({ maxLength: 4096, anyCharacter: true })),
 });
 export type ResetPasswordBody = Static<typeof ResetPasswordBody>;
 

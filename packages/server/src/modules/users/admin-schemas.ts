@@ -44,7 +44,7 @@ export type UpdateUserBody = Static<typeof UpdateUserBody>;
 export const SecurityQuestionsBody = Type.Object({
   securityQuestions: Type.Optional(
     Type.Union([
-      Type.Array(Type.Object({ question: Type.Optional(NullableString({ maxLength: 1024 })), answer: Type.Optional(NullableString({ maxLength: 1024 })) }), { maxItems: 20 }),
+      Type.Array(Type.Object({ question: Type.Optional(NullableString({ maxLength: 1024 })), answer: Type.Optional(NullableString({ maxLength: 1024, anyCharacter: true })) }), { maxItems: 20 }),
       Type.Null(),
     ]),
   ),

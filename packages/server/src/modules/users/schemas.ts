@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { apiErrors, NullableString, NullableText } from '../../http/schemas.js';
+import { ANY_CHARACTER, apiErrors, NullableString, NullableText } from '../../http/schemas.js';
 
 /** Free-text fields are bounded; the documented checks (formats, recovery rules) are the service's. */
 const TEXT_MAX = 4096;
@@ -7,7 +7,8 @@ const text = (description: string) => Type.Optional(NullableString({ maxLength: 
 
 const SecurityQuestionInput = Type.Object({
   question: Type.String({ maxLength: 1024, pattern: '\\S' }),
-  answer: Type.String({ maxLength: 1024, minLength: 1 }),
+  // Answers and passwords are only hashed: any character is theirs (http/schemas.ts, ANY_CHARACTER).
+  answer: Type.String({ maxLength: 1024, minLength: 1, [ANY_CHARACTER]: true }),
 });
 
 export const RegisterBody = Type.Object({
@@ -15,7 +16,7 @@ export const RegisterBody = Type.Object({
   emailAddress: text('Required when the account recovers passwords by e-mail.'),
   phoneNumber: text('International format (+15555555555); required when the account recovers by text.'),
   securityQuestions: Type.Optional(Type.Union([Type.Array(SecurityQuestionInput, { maxItems: 20 }), Type.Null()])),
-  newPassword: text('The password; never "nopassword", which is the anonymous users\' password.'),
+  newPassword: Type.Optional(NullableString({ maxLength: TEXT_MAX, description: 'The password; never "nopassword", which is the anonymous users\' password.', anyCharacter: true })),
   firstName: text('First name.'),
   lastName: text('Last name.'),
 });
@@ -99,7 +100,7 @@ export const userSchemas = {
 };
 
 export const PasswordChangeBody = Type.Object({
-  previousPassword: Type.Optional(NullableString({ maxLength: 4096, description: 'The current password.' })),
-  newPassword: Type.Optional(NullableString({ maxLength: 4096, description: 'The new one; never "nopassword".' })),
+  previousPassword: Type.Optional(NullableString({ maxLength: 4096, description: 'The current password.', anyCharacter: true })),
+  newPassword: Type.Optional(NullableString({ maxLength: 4096, description: 'The new one; never "nopassword".', anyCharacter: true })),
 });
 export type PasswordChangeBody = Static<typeof PasswordChangeBody>;
