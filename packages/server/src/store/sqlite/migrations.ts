@@ -1,10 +1,16 @@
 import type { Database } from 'better-sqlite3';
 
 /**
+ * A versioned schema change: SQL text, or a function for one that depends on what the database
+ * holds (run on the migrating connection, inside the migration's transaction).
+ */
+export type Migration = { version: number; name: string } & ({ sql: string } | { run(db: Database): void });
+
+/**
  * Versioned schema changes, applied in order on start, each in its own transaction. Never edit a
  * released migration: add the next one.
  */
-export const migrations: { version: number; name: string; sql: string }[] = [
+export const migrations: Migration[] = [
   {
     version: 1,
     name: 'accounts, clients, users, refresh families, signing keys',
@@ -220,7 +226,8 @@ export function migrate(db: Database): number {
     db.transaction(() => {
       const again = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(migration.version);
       if (again) return;
-      db.exec(migration.sql);
+      if ('sql' in migration) db.exec(migration.sql);
+      else migration.run(db);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         migration.version,
         migration.name,
