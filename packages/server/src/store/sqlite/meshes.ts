@@ -163,7 +163,7 @@ export class SqliteMeshStore implements MeshStore {
           if (!('compiled' in prepared)) throw new ScanBudgetExceeded(prepared.examined, prepared.budget);
           let matchedCount = 0;
           const changed: JsonObject[] = [];
-          for (const row of candidateRows(this.statements, accountId, mesh, prepared, false)) {
+          for (const row of candidateRows(this.statements, prepared, false)) {
             const document = JSON.parse(row.json) as JsonObject;
             if (!prepared.compiled.exact && !matches(filter, document)) continue;
             matchedCount++;
@@ -193,10 +193,10 @@ export class SqliteMeshStore implements MeshStore {
         const prepared = prepareQuery(this.statements, { accountId, mesh, filter, maxScan: budget.maxScan });
         if (!('compiled' in prepared)) throw new ScanBudgetExceeded(prepared.examined, prepared.budget);
         if (prepared.compiled.exact) {
-          return this.statements.get(`DELETE FROM mesh_documents WHERE ${prepared.whereSql}`).run(accountId, mesh, ...prepared.compiled.params).changes;
+          return this.statements.get(`DELETE FROM mesh_documents WHERE ${prepared.whereSql}`).run(...prepared.compiled.params).changes;
         }
         let deleted = 0;
-        for (const row of candidateRows(this.statements, accountId, mesh, prepared, false)) {
+        for (const row of candidateRows(this.statements, prepared, false)) {
           if (matches(filter, JSON.parse(row.json) as JsonObject)) deleted += this.s.deleteOne.run(accountId, mesh, row.id).changes;
         }
         return deleted;

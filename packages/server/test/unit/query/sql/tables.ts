@@ -4,6 +4,7 @@ import { compareForSort, matches } from '../../../../src/query/evaluate.js';
 import { compileQuery, type CompiledQuery, type CompileContext, type Dialect, indexKeyExpression } from '../../../../src/query/sql/compile.js';
 import { mergeShapes, type PathShapes, shapesOf } from '../../../../src/query/sql/shapes.js';
 import type { Filter, JsonObject, Sort } from '../../../../src/query/tree.js';
+import { meshRowsCondition } from '../../../../src/store/sqlite/mesh-indexes.js';
 import { createTestDatabase } from '../../../helpers/postgres.js';
 
 /**
@@ -63,8 +64,9 @@ export function sqliteTable(): Table {
   db.exec(SQLITE_TABLE);
   const insert = db.prepare('INSERT INTO mesh_documents (account_id, mesh, id, doc) VALUES (?, ?, ?, ?)');
   let indexes = 0;
-  const statement = (compiled: CompiledQuery) =>
-    `SELECT id FROM mesh_documents WHERE account_id = ? AND mesh = ? AND (${compiled.where}) ORDER BY ${compiled.orderBy}`;
+  // As the store writes it: the account and mesh as literals (mesh-indexes.ts).
+  const statement = (mesh: string, compiled: CompiledQuery) =>
+    `SELECT id FROM mesh_documents WHERE ${meshRowsCondition(ACCOUNT, mesh)} AND (${compiled.where}) ORDER BY ${compiled.orderBy}`;
   return {
     dialect: 'sqlite',
     async load(mesh, documents) {
@@ -74,7 +76,7 @@ export function sqliteTable(): Table {
       })();
     },
     async search(mesh, compiled, filter, sort) {
-      const rows = db.prepare(statement(compiled)).all(ACCOUNT, mesh, ...compiled.params, ...compiled.orderParams) as { id: string }[];
+      const rows = db.prepare(statement(mesh, compiled)).all(...compiled.params, ...compiled.orderParams) as { id: string }[];
       return finish(
         rows.map((row) => row.id),
         meshes.get(mesh) ?? new Map(),
@@ -90,7 +92,7 @@ export function sqliteTable(): Table {
       return name;
     },
     async explain(mesh, compiled) {
-      const plan = db.prepare(`EXPLAIN QUERY PLAN ${statement(compiled)} LIMIT 25`).all(ACCOUNT, mesh, ...compiled.params, ...compiled.orderParams) as { detail: string }[];
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${statement(mesh, compiled)} LIMIT 25`).all(...compiled.params, ...compiled.orderParams) as { detail: string }[];
       return plan.map((row) => row.detail).join('\n');
     },
     async close() {
