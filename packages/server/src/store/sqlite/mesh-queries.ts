@@ -12,8 +12,9 @@ import { meshRowsCondition } from './mesh-indexes.js';
  * deleteMany. Everything a query needs from the database (shape catalog, index list, plan,
  * budget count, rows) is read in one transaction, so a document committed meanwhile with a new
  * shape is either wholly seen or not at all. Every statement over a mesh's rows names the account
- * and mesh as literals (meshRowsCondition), so that a partial index on the mesh can serve it from
- * its first preparation on.
+ * and mesh as literals (meshRowsCondition), so the mesh's partial indexes serve it from its first
+ * preparation on: with the values bound, SQLite matched them only by preparing the statement
+ * again at every execution.
  */
 
 const TARGET = { dialect: 'sqlite', docColumn: 'doc', idColumn: 'id' } as const;
