@@ -20,7 +20,7 @@ export function sqlIndexName(accountId: string, name: string): string {
 /** The prefix every mesh index's database name starts with: a query plan naming one was narrowed by it. */
 export const SQL_INDEX_PREFIX = 'mesh_ix_';
 
-/** Account ids and mesh names that may appear as literals in DDL (PostgreSQL's partial indexes): ours are hex and letters. */
+/** Account ids and mesh names that may appear as literals in SQL (partial indexes, and SQLite's queries that match them): ours are hex and letters. */
 const DDL_SAFE_NAME = /^[A-Za-z0-9_-]{1,100}$/;
 
 /** A checked name as an SQL string literal; anything else is refused, never escaped. */

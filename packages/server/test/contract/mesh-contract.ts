@@ -97,9 +97,7 @@ export function runMeshContract(name: string, open: () => Promise<{ meshes: Mesh
     });
 
     test('creates in one turn: a batch meeting a taken id or a unique index is wholly out, the others in; a second request with an id goes in when the first was refused', async () => {
-      // An account and a path of their own: the index test lists the shared account's indexes, and
-      // SQLite keys a unique index on (account, mesh, key) over every mesh's rows, so one on `email`
-      // would refuse the index test's two documents with one email in other meshes.
+      // An account of its own: the index test lists the shared account's indexes.
       const owner = newObjectId();
       await meshes.insert(owner, 'turn-unique', [stored({ _id: newObjectId(), login: 'taken@x' })]);
       await meshes.createIndex(owner, { name: 'turn_login', mesh: 'turn-unique', paths: ['login'], unique: true, createdAt: Date.now() });
@@ -297,6 +295,33 @@ export function runMeshContract(name: string, open: () => Promise<{ meshes: Mesh
       assert.deepEqual((await meshes.listIndexes(other)).map((i) => i.name), ['by_email']);
       // The name is free again.
       await meshes.createIndex(account, { name: 'by_email', mesh: 'indexed', paths: ['email'], unique: false, createdAt });
+    });
+
+    test('a unique index holds within its own mesh: another mesh of the account, and the same mesh of another account, may repeat its key', async () => {
+      const owner = newObjectId();
+      const neighbour = newObjectId();
+      const email = (value: string) => stored({ _id: newObjectId(), email: value });
+      await meshes.createIndex(owner, { name: 'people_email', mesh: 'people', paths: ['email'], unique: true, createdAt: Date.now() });
+      await meshes.insert(owner, 'people', [email('a@b.c')]);
+      await assert.rejects(meshes.insert(owner, 'people', [email('a@b.c')]), (e) => e instanceof UniqueViolation && e.field === 'mesh id');
+      // `index create demo people email --unique`, then two creates of {"email":"a@b.c"} in `other`.
+      await meshes.insert(owner, 'other', [email('a@b.c')]);
+      await meshes.insert(owner, 'other', [email('a@b.c')]);
+      await meshes.insert(owner, 'other', [email('x@y.z'), email('x@y.z')]);
+      const moved = email('moved@x');
+      await meshes.insert(owner, 'other', [moved]);
+      assert.equal(await meshes.replace(owner, 'other', stored({ _id: moved.id, email: 'a@b.c' })), true);
+      assert.deepEqual(await meshes.updateMany(owner, 'other', undefined, parseUpdate('{ $set: { email: "same@x" } }')!, Date.now(), generous), { matchedCount: 5, modifiedCount: 5 });
+      // Another account's mesh of the same name has no index.
+      await meshes.insert(neighbour, 'people', [email('a@b.c'), email('a@b.c')]);
+      await meshes.insert(neighbour, 'people', [email('a@b.c')]);
+      assert.equal((await meshes.search(owner, 'other', { filter: parseFilter('{ email: "same@x" }'), offset: 0, limit: 10 }, generous)).totalRecords, 5);
+      assert.equal((await meshes.search(neighbour, 'people', { filter: parseFilter('{ email: "a@b.c" }'), offset: 0, limit: 10 }, generous)).totalRecords, 3);
+      // The indexed mesh still refuses, by create and by replace.
+      assert.equal((await meshes.search(owner, 'people', { offset: 0, limit: 10 }, generous)).totalRecords, 1);
+      const second = email('b@b.c');
+      await meshes.insert(owner, 'people', [second]);
+      await assert.rejects(meshes.replace(owner, 'people', stored({ _id: second.id, email: 'a@b.c' })), UniqueViolation);
     });
 
     test('an indexed filter seeks the index: plan.indexed, within a budget of 0, answered wholly in SQL', async () => {

@@ -27,7 +27,9 @@ const versionOneDatabase = async (): Promise<VersionOneDatabase & { cleanup(): P
   const { dir, cleanup } = tempDir();
   const db = new Database(path.join(dir, SQLITE_FILE));
   db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  db.exec(migrations[0]!.sql);
+  const first = migrations[0]!;
+  if (!('sql' in first)) throw new Error('migration 1 is SQL text');
+  db.exec(first.sql);
   db.prepare('INSERT INTO schema_migrations VALUES (1, ?, 0)').run(migrations[0]!.name);
   return {
     exec: async (sql) => {

@@ -9,6 +9,7 @@ import { parseFilter, parseOrderBy } from '../../src/query/parse.js';
 import { SQLITE_FILE, SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { MeshStatements, narrowedByIndex, prepareQuery } from '../../src/store/sqlite/mesh-queries.js';
 import { indexKeyExpression } from '../../src/query/sql/compile.js';
+import { meshRowsCondition } from '../../src/store/sqlite/mesh-indexes.js';
 
 let dir: string;
 let store: SqliteStore;
@@ -54,7 +55,7 @@ test('the plan check: a seek on a mesh index or the id narrows a query, the acco
   const db = new Database(path.join(dir, SQLITE_FILE), { readonly: true });
   try {
     const plan = (where: string, ...params: unknown[]) =>
-      (db.prepare(`EXPLAIN QUERY PLAN SELECT id, doc FROM mesh_documents WHERE account_id = ? AND mesh = ? AND (${where})`).all(account, 'large', ...params) as { detail: string }[]).map((r) => r.detail);
+      (db.prepare(`EXPLAIN QUERY PLAN SELECT id, doc FROM mesh_documents WHERE ${meshRowsCondition(account, 'large')} AND (${where})`).all(...params) as { detail: string }[]).map((r) => r.detail);
     assert.equal(narrowedByIndex(plan(`${indexKeyExpression('sqlite', 'doc', 'text')} = ?`, 't1')), true);
     assert.equal(narrowedByIndex(plan('id = ?', 'x')), true);
     assert.equal(narrowedByIndex(plan(`json_extract(doc, '$.i') = ?`, 1)), false);
@@ -83,7 +84,7 @@ test('an indexed search with a sort on the index\'s next key: the page is the in
     const prepared = prepareQuery(statements, { accountId: account, mesh: 'paged', filter, sort, maxScan: 0 });
     assert.ok('compiled' in prepared);
     const explain = (sql: string, ...params: unknown[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n');
-    const base = [account, 'paged', ...prepared.compiled.params];
+    const base = prepared.compiled.params;
     const page = explain(`SELECT id, doc FROM mesh_documents WHERE ${prepared.whereSql} ORDER BY ${prepared.compiled.orderBy} LIMIT 25`, ...base, ...prepared.compiled.orderParams);
     assert.match(page, /SEARCH mesh_documents USING INDEX mesh_ix_\w+ \(account_id=\? AND mesh=\? AND /, page);
     assert.doesNotMatch(page, /TEMP B-TREE/, page);

@@ -4,16 +4,29 @@ import type { PathShapes } from '../../query/sql/shapes.js';
 import type { Filter, Sort } from '../../query/tree.js';
 import type { QueryPlan, StoredDocument } from '../../modules/meshes/store.js';
 import { pageCandidates, SQL_INDEX_PREFIX, type CandidateRow } from '../mesh-queries.js';
+import { meshRowsCondition } from './mesh-indexes.js';
 
 /**
  * The read side of the SQLite mesh store, on any connection to the database: a reader thread's
  * own (mesh-reader-worker.ts) for searches, the writer's inside its transaction for updateMany and
  * deleteMany. Everything a query needs from the database (shape catalog, index list, plan,
  * budget count, rows) is read in one transaction, so a document committed meanwhile with a new
- * shape is either wholly seen or not at all.
+ * shape is either wholly seen or not at all. Every statement over a mesh's rows names the account
+ * and mesh as literals (meshRowsCondition), so the mesh's partial indexes serve it from its first
+ * preparation on: with the values bound, SQLite matched them only by preparing the statement
+ * again at every execution.
  */
 
 const TARGET = { dialect: 'sqlite', docColumn: 'doc', idColumn: 'id' } as const;
+
+/**
+ * LIMIT and OFFSET bound, written so that SQLite does not read them while it plans: a bare
+ * `LIMIT ?` is read for the planner's row estimate, which marks the statement expired at every
+ * bind of that value, so a page's statement was prepared again at every execution (~35-45 µs of
+ * a 25-row page). The unary plus makes it an expression SQLite only evaluates.
+ */
+const LIMIT_OFFSET = 'LIMIT +? OFFSET +?';
+const LIMIT = 'LIMIT +?';
 
 export interface SearchRequest {
   readonly accountId: string;
@@ -32,41 +45,48 @@ export type SearchAnswer =
 /** What a query selects, compiled against the catalog of the snapshot it runs in. */
 export interface PreparedQuery {
   readonly compiled: CompiledQuery;
-  /** `AND (<where>)` after the account and mesh, for any statement over mesh_documents. */
+  /** The mesh's rows (literals) `AND (<where>)`, for any statement over mesh_documents; binds `compiled.params`. */
   readonly whereSql: string;
   readonly indexed: boolean;
 }
 
-/** Prepared statements of one connection, by SQL text; bounded, since filters are the clients'. */
+/**
+ * Prepared statements of one connection, by SQL text; bounded, since filters are the clients'.
+ * The text names the account and mesh, so a query shape has a statement per mesh it runs on: the
+ * least recently used are let go (~7 KB each), where a full cache used to be emptied at once.
+ */
 export class MeshStatements {
-  private readonly statements = new Map<string, Database.Statement>();
-  /** Whether a statement's plan seeks one of the mesh's indexes, by SQL text and index set. */
-  private readonly plans = new Map<string, boolean>();
+  private readonly statements = new RecentlyUsed<Database.Statement>(1_000);
+  /** Whether a statement's plan seeks one of the mesh's indexes, by SQL text (which names the mesh) and schema version. */
+  private readonly plans = new RecentlyUsed<boolean>(4_000);
   readonly shapes: Database.Statement;
   readonly indexedPaths: Database.Statement;
   private readonly schemaVersion: Database.Statement;
-  readonly countUpTo: Database.Statement;
 
   constructor(readonly db: Database.Database) {
     this.shapes = db.prepare('SELECT path, bits FROM mesh_shapes WHERE account_id = ? AND mesh = ?').raw();
     this.indexedPaths = db.prepare('SELECT paths FROM mesh_indexes WHERE account_id = ? AND mesh = ?').pluck();
     this.schemaVersion = db.prepare('PRAGMA schema_version').pluck();
-    this.countUpTo = db.prepare('SELECT count(*) FROM (SELECT 1 FROM mesh_documents WHERE account_id = ? AND mesh = ? LIMIT ?)').pluck();
   }
 
   get(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
-      if (this.statements.size >= 500) this.statements.clear();
       statement = this.db.prepare(sql);
       this.statements.set(sql, statement);
     }
     return statement;
   }
 
+  /** How many of the mesh's documents there are, counted up to `limit`. */
+  countUpTo(accountId: string, mesh: string, limit: number): number {
+    return this.get(`SELECT count(*) FROM (SELECT 1 FROM mesh_documents WHERE ${meshRowsCondition(accountId, mesh)} ${LIMIT})`).pluck().get(limit) as number;
+  }
+
   /**
-   * From EXPLAIN QUERY PLAN, once per SQL text and schema version: any index created or dropped
-   * (another mesh's too, since an index on (account_id, mesh, key) serves every mesh) changes it.
+   * From EXPLAIN QUERY PLAN, once per SQL text and schema version: an index created or dropped
+   * changes the version (an index of another mesh too, which could not change this plan: the
+   * cache is only conservative there).
    */
   seeksIndex(sql: string, params: readonly unknown[]): boolean {
     const key = `${this.schemaVersion.get() as number}\u0000${sql}`;
@@ -74,10 +94,31 @@ export class MeshStatements {
     if (indexed === undefined) {
       const details = (this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail);
       indexed = narrowedByIndex(details);
-      if (this.plans.size >= 2_000) this.plans.clear();
       this.plans.set(key, indexed);
     }
     return indexed;
+  }
+}
+
+/** A map of at most `limit` entries that lets the least recently used go first (a Map keeps insertion order). */
+class RecentlyUsed<V> {
+  private readonly entries = new Map<string, V>();
+
+  constructor(private readonly limit: number) {}
+
+  get(key: string): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, value);
   }
 }
 
@@ -114,22 +155,22 @@ export function prepareQuery(
   const shapes: PathShapes = readShapes(statements, request.accountId, request.mesh);
   const indexedPaths = new Set((statements.indexedPaths.all(request.accountId, request.mesh) as string[]).flatMap((paths) => JSON.parse(paths) as string[]));
   const compiled = compileQuery(TARGET, { filter: request.filter, sort: request.sort }, { shapes, indexedPaths });
-  const whereSql = `account_id = ? AND mesh = ? AND (${compiled.where})`;
-  const indexed = statements.seeksIndex(`SELECT id, doc FROM mesh_documents WHERE ${whereSql}`, [request.accountId, request.mesh, ...compiled.params]);
+  const whereSql = `${meshRowsCondition(request.accountId, request.mesh)} AND (${compiled.where})`;
+  const indexed = statements.seeksIndex(`SELECT id, doc FROM mesh_documents WHERE ${whereSql}`, compiled.params);
   if (!indexed) {
-    const examined = statements.countUpTo.get(request.accountId, request.mesh, request.maxScan + 1) as number;
+    const examined = statements.countUpTo(request.accountId, request.mesh, request.maxScan + 1);
     if (examined > request.maxScan) return { examined, budget: request.maxScan };
   }
   return { compiled, whereSql, indexed };
 }
 
 /** Every candidate row of a prepared query, in its SQL order. */
-export function candidateRows(statements: MeshStatements, accountId: string, mesh: string, prepared: PreparedQuery, ordered: boolean): CandidateRow[] {
+export function candidateRows(statements: MeshStatements, prepared: PreparedQuery, ordered: boolean): CandidateRow[] {
   const { compiled, whereSql } = prepared;
   const sql = ordered
     ? `SELECT id, doc AS json FROM mesh_documents WHERE ${whereSql} ORDER BY ${compiled.orderBy}`
     : `SELECT id, doc AS json FROM mesh_documents WHERE ${whereSql}`;
-  const params = ordered ? [accountId, mesh, ...compiled.params, ...compiled.orderParams] : [accountId, mesh, ...compiled.params];
+  const params = ordered ? [...compiled.params, ...compiled.orderParams] : compiled.params;
   return statements.get(sql).all(...params) as CandidateRow[];
 }
 
@@ -140,10 +181,10 @@ export function search(statements: MeshStatements, request: SearchRequest): Sear
     if (!('compiled' in prepared)) return { kind: 'budget', ...prepared };
     const { compiled, whereSql, indexed } = prepared;
     const plan = { sqlOnly: compiled.exact && compiled.sortExact, indexed };
-    const base = [request.accountId, request.mesh, ...compiled.params];
+    const base = compiled.params;
     if (plan.sqlOnly) {
       const page = statements
-        .get(`SELECT id, doc AS json FROM mesh_documents WHERE ${whereSql} ORDER BY ${compiled.orderBy} LIMIT ? OFFSET ?`)
+        .get(`SELECT id, doc AS json FROM mesh_documents WHERE ${whereSql} ORDER BY ${compiled.orderBy} ${LIMIT_OFFSET}`)
         .all(...base, ...compiled.orderParams, request.limit, request.offset) as CandidateRow[];
       // A page that is not full, and not past the end, tells the total without counting.
       const totalRecords =
@@ -152,7 +193,7 @@ export function search(statements: MeshStatements, request: SearchRequest): Sear
           : (statements.get(`SELECT count(*) FROM mesh_documents WHERE ${whereSql}`).pluck().get(...base) as number);
       return { kind: 'page', results: page.map((row) => ({ id: row.id, json: row.json })), totalRecords, plan };
     }
-    const rows = candidateRows(statements, request.accountId, request.mesh, prepared, compiled.sortExact);
+    const rows = candidateRows(statements, prepared, compiled.sortExact);
     return { kind: 'page', ...pageCandidates(rows, compiled, request), plan };
   })();
 }

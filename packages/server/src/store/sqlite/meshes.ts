@@ -12,10 +12,10 @@ import {
   type StoredDocument,
   type UpdateManyResult,
 } from '../../modules/meshes/store.js';
-import { indexKeyExpression } from '../../query/sql/compile.js';
 import { parsedDocument, sqlIndexName, validateIndex } from '../mesh-queries.js';
 import { uniqueOr, type SqliteConnection } from './connection.js';
 import { InsertBatch, type InsertRefusal, type MeshInsert } from './insert-batch.js';
+import { buildMeshIndex } from './mesh-indexes.js';
 import { candidateRows, MeshStatements, prepareQuery } from './mesh-queries.js';
 import { MeshReaderPool } from './mesh-reader-pool.js';
 
@@ -163,7 +163,7 @@ export class SqliteMeshStore implements MeshStore {
           if (!('compiled' in prepared)) throw new ScanBudgetExceeded(prepared.examined, prepared.budget);
           let matchedCount = 0;
           const changed: JsonObject[] = [];
-          for (const row of candidateRows(this.statements, accountId, mesh, prepared, false)) {
+          for (const row of candidateRows(this.statements, prepared, false)) {
             const document = JSON.parse(row.json) as JsonObject;
             if (!prepared.compiled.exact && !matches(filter, document)) continue;
             matchedCount++;
@@ -193,10 +193,10 @@ export class SqliteMeshStore implements MeshStore {
         const prepared = prepareQuery(this.statements, { accountId, mesh, filter, maxScan: budget.maxScan });
         if (!('compiled' in prepared)) throw new ScanBudgetExceeded(prepared.examined, prepared.budget);
         if (prepared.compiled.exact) {
-          return this.statements.get(`DELETE FROM mesh_documents WHERE ${prepared.whereSql}`).run(accountId, mesh, ...prepared.compiled.params).changes;
+          return this.statements.get(`DELETE FROM mesh_documents WHERE ${prepared.whereSql}`).run(...prepared.compiled.params).changes;
         }
         let deleted = 0;
-        for (const row of candidateRows(this.statements, accountId, mesh, prepared, false)) {
+        for (const row of candidateRows(this.statements, prepared, false)) {
           if (matches(filter, JSON.parse(row.json) as JsonObject)) deleted += this.s.deleteOne.run(accountId, mesh, row.id).changes;
         }
         return deleted;
@@ -212,7 +212,6 @@ export class SqliteMeshStore implements MeshStore {
     if (index.containment) throw new RangeError('containment (GIN) indexes are PostgreSQL-only');
     validateIndex(index);
     const { db } = this.connection;
-    const keys = index.paths.map((path) => indexKeyExpression('sqlite', 'doc', path)).join(', ');
     this.connection.write(() =>
       db.transaction(() => {
         try {
@@ -221,36 +220,12 @@ export class SqliteMeshStore implements MeshStore {
           throw uniqueOr(error, 'index');
         }
         try {
-          // Only our hex name and checked paths reach the DDL (mesh-queries.ts). A non-unique index
-          // ends with id: the compiler's ORDER BY <keys>, id is then the index's order (a page of
-          // 25 reads 25 entries, no sort). A unique one stays unique on its keys alone.
-          db.exec(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${sqlIndexName(accountId, index.name)} ON mesh_documents (account_id, mesh, ${keys}${index.unique ? '' : ', id'})`);
+          buildMeshIndex(db, accountId, index);
         } catch (error) {
           throw uniqueOr(error, 'mesh id');
         }
-        this.assumeSelectiveIndex(sqlIndexName(accountId, index.name), index);
       }).immediate(),
     );
-  }
-
-  /**
-   * Without statistics SQLite's planner may prefer the id index's (account_id, mesh) seek to a
-   * mesh index's seek on (account_id, mesh, key): it would not use the index. So each mesh index
-   * gets sqlite_stat1 figures that say what it is for (a mesh of ~1,000 documents, ~10 per key
-   * value), as SQLite documents for steering its planner, and so does the id index (named
-   * `mesh_documents` for a store whose table was WITHOUT ROWID, where it is the primary key); a
-   * real ANALYZE (PRAGMA optimize) replaces them with measured ones.
-   */
-  private assumeSelectiveIndex(sqlName: string, index: MeshIndex): void {
-    const { db } = this.connection;
-    db.exec('ANALYZE sqlite_schema');
-    db.prepare(`INSERT INTO sqlite_stat1 (tbl, idx, stat)
-      SELECT 'mesh_documents', CASE WHEN EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'mesh_documents_id') THEN 'mesh_documents_id' ELSE 'mesh_documents' END, '1000000 10000 1000 1'
-      WHERE NOT EXISTS (SELECT 1 FROM sqlite_stat1 WHERE tbl = 'mesh_documents' AND idx IN ('mesh_documents', 'mesh_documents_id'))`).run();
-    db.prepare('DELETE FROM sqlite_stat1 WHERE idx = ?').run(sqlName);
-    const perKey = index.paths.map((_, n) => (index.unique && n === index.paths.length - 1 ? '1' : '10')).join(' ');
-    db.prepare("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('mesh_documents', ?, ?)").run(sqlName, `1000000 10000 1000 ${perKey}${index.unique ? '' : ' 1'}`);
-    db.exec('ANALYZE sqlite_schema');
   }
 
   async listIndexes(accountId: string, mesh?: string): Promise<MeshIndex[]> {

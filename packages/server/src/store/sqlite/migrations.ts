@@ -1,10 +1,18 @@
 import type { Database } from 'better-sqlite3';
+import { sqlIndexName } from '../mesh-queries.js';
+import { buildMeshIndex } from './mesh-indexes.js';
+
+/**
+ * A versioned schema change: SQL text, or a function for one that depends on what the database
+ * holds (run on the migrating connection, inside the migration's transaction).
+ */
+export type Migration = { version: number; name: string } & ({ sql: string } | { run(db: Database): void });
 
 /**
  * Versioned schema changes, applied in order on start, each in its own transaction. Never edit a
  * released migration: add the next one.
  */
-export const migrations: { version: number; name: string; sql: string }[] = [
+export const migrations: Migration[] = [
   {
     version: 1,
     name: 'accounts, clients, users, refresh families, signing keys',
@@ -206,6 +214,30 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE UNIQUE INDEX projections_account_name ON projections(account_id, name_key);
     `,
   },
+  {
+    version: 8,
+    name: 'meshes: each mesh index partial, over its own mesh',
+    // Mesh indexes were built over every row of mesh_documents, so a unique one also refused
+    // duplicates within other meshes (and other accounts' meshes of the same name), and every
+    // write to any mesh added an entry to every index. Each is rebuilt as createIndex builds one
+    // now (mesh-indexes.ts): a unique index that held before holds on fewer rows. A database
+    // that lacks migration 5 (see 6) has no mesh indexes yet.
+    run(db) {
+      if (!db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'mesh_indexes'").get()) return;
+      const indexes = db.prepare('SELECT account_id, name, mesh, paths, is_unique FROM mesh_indexes ORDER BY account_id, name').all() as {
+        account_id: string;
+        name: string;
+        mesh: string;
+        paths: string;
+        is_unique: number;
+      }[];
+      for (const index of indexes) {
+        const definition = { name: index.name, mesh: index.mesh, paths: JSON.parse(index.paths) as string[], unique: index.is_unique === 1 };
+        db.exec(`DROP INDEX IF EXISTS ${sqlIndexName(index.account_id, index.name)}`);
+        buildMeshIndex(db, index.account_id, definition);
+      }
+    },
+  },
 ];
 
 export function migrate(db: Database): number {
@@ -220,7 +252,8 @@ export function migrate(db: Database): number {
     db.transaction(() => {
       const again = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(migration.version);
       if (again) return;
-      db.exec(migration.sql);
+      if ('sql' in migration) db.exec(migration.sql);
+      else migration.run(db);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         migration.version,
         migration.name,

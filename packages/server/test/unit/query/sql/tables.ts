@@ -4,6 +4,8 @@ import { compareForSort, matches } from '../../../../src/query/evaluate.js';
 import { compileQuery, type CompiledQuery, type CompileContext, type Dialect, indexKeyExpression } from '../../../../src/query/sql/compile.js';
 import { mergeShapes, type PathShapes, shapesOf } from '../../../../src/query/sql/shapes.js';
 import type { Filter, JsonObject, Sort } from '../../../../src/query/tree.js';
+import { sqlIndexName } from '../../../../src/store/mesh-queries.js';
+import { buildMeshIndex, meshRowsCondition } from '../../../../src/store/sqlite/mesh-indexes.js';
 import { createTestDatabase } from '../../../helpers/postgres.js';
 
 /**
@@ -17,7 +19,7 @@ export interface Table {
   load(mesh: string, documents: readonly JsonObject[]): Promise<void>;
   /** The compiled query as SQL rows, then re-checked and re-sorted as the store would. */
   search(mesh: string, compiled: CompiledQuery, filter: Filter | undefined, sort: Sort | undefined): Promise<string[]>;
-  /** Creates the index a store would for `paths` (account, mesh, indexKeyExpression of each, id). */
+  /** Creates an index on (account, mesh, indexKeyExpression of each of `paths`, id) over every mesh: one serves each data set's mesh. */
   createIndex(...paths: string[]): Promise<string>;
   /** The plan of one page (LIMIT 25) of the search. */
   explain(mesh: string, compiled: CompiledQuery): Promise<string>;
@@ -57,14 +59,20 @@ function finish(ids: readonly string[], loaded: ReadonlyMap<string, JsonObject>,
 const SQLITE_TABLE = `CREATE TABLE mesh_documents (account_id TEXT NOT NULL, mesh TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL);
   CREATE UNIQUE INDEX mesh_documents_id ON mesh_documents (account_id, mesh, id)`;
 
-export function sqliteTable(): Table {
+export interface SqliteTable extends Table {
+  /** Creates the index the SQLite store builds for `paths` on one mesh (mesh-indexes.ts: partial, with its planner figures). */
+  createMeshIndex(mesh: string, ...paths: string[]): Promise<string>;
+}
+
+export function sqliteTable(): SqliteTable {
   const db = new Database(':memory:');
   const meshes = new Map<string, Map<string, JsonObject>>();
   db.exec(SQLITE_TABLE);
   const insert = db.prepare('INSERT INTO mesh_documents (account_id, mesh, id, doc) VALUES (?, ?, ?, ?)');
   let indexes = 0;
-  const statement = (compiled: CompiledQuery) =>
-    `SELECT id FROM mesh_documents WHERE account_id = ? AND mesh = ? AND (${compiled.where}) ORDER BY ${compiled.orderBy}`;
+  // As the store writes it: the account and mesh as literals (mesh-indexes.ts).
+  const statement = (mesh: string, compiled: CompiledQuery) =>
+    `SELECT id FROM mesh_documents WHERE ${meshRowsCondition(ACCOUNT, mesh)} AND (${compiled.where}) ORDER BY ${compiled.orderBy}`;
   return {
     dialect: 'sqlite',
     async load(mesh, documents) {
@@ -74,7 +82,7 @@ export function sqliteTable(): Table {
       })();
     },
     async search(mesh, compiled, filter, sort) {
-      const rows = db.prepare(statement(compiled)).all(ACCOUNT, mesh, ...compiled.params, ...compiled.orderParams) as { id: string }[];
+      const rows = db.prepare(statement(mesh, compiled)).all(...compiled.params, ...compiled.orderParams) as { id: string }[];
       return finish(
         rows.map((row) => row.id),
         meshes.get(mesh) ?? new Map(),
@@ -89,8 +97,13 @@ export function sqliteTable(): Table {
       db.exec('ANALYZE');
       return name;
     },
+    async createMeshIndex(mesh, ...paths) {
+      const name = `mesh_index_${++indexes}`;
+      db.transaction(() => buildMeshIndex(db, ACCOUNT, { name, mesh, paths, unique: false }))();
+      return sqlIndexName(ACCOUNT, name);
+    },
     async explain(mesh, compiled) {
-      const plan = db.prepare(`EXPLAIN QUERY PLAN ${statement(compiled)} LIMIT 25`).all(ACCOUNT, mesh, ...compiled.params, ...compiled.orderParams) as { detail: string }[];
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${statement(mesh, compiled)} LIMIT 25`).all(...compiled.params, ...compiled.orderParams) as { detail: string }[];
       return plan.map((row) => row.detail).join('\n');
     },
     async close() {
@@ -140,6 +153,7 @@ export async function postgresTables(): Promise<{ tables: Table[]; close(): Prom
       await client.query(`CREATE INDEX ${name} ON mesh_documents (account_id, mesh, ${expressions}, id)`);
       return name;
     },
+
     async explain(mesh, compiled) {
       await client.query('ANALYZE mesh_documents');
       const result = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${statement(compiled)} LIMIT 25`, [ACCOUNT, mesh, ...compiled.params, ...compiled.orderParams]);
