@@ -109,7 +109,8 @@ export function postgresValues(docColumn: string, codePointStrings: boolean): Va
   function hasType(ref: PostgresValue, type: Extract<ValueTest, { op: 'type' }>['types'][number]): Sql {
     const t = typeOf(ref);
     const n = numeric(ref);
-    const integral = sql`${n} = trunc(${n}) AND ${n} >= ${raw(INT64_MIN)} AND ${n} < ${raw(INT64_END)}`;
+    const f = double(ref);
+    const integral = sql`${f} = trunc(${f}) AND ${f} >= ${raw(INT64_MIN)}::float8 AND ${f} < ${raw(INT64_END)}::float8`;
     const int32 = sql`${n} >= ${raw(INT32_MIN)} AND ${n} < ${raw(INT32_END)}`;
     switch (type) {
       case 'null':
@@ -174,9 +175,13 @@ export function postgresValues(docColumn: string, codePointStrings: boolean): Va
         case 'type':
           return or(test.types.map((type) => exact(hasType(ref, type))));
         case 'mod': {
-          const n = numeric(ref);
+          // On the double's exact value, as the evaluator's BigInt(Math.trunc(value)): the stored
+          // text -9223372036854776000 is the double -2^63, inside int64 though its decimal is not.
+          // The CASE keeps the int8 cast from seeing a value it cannot hold.
+          const f = double(ref);
+          const inRange = sql`${f} >= ${raw(INT64_MIN)}::float8 AND ${f} < ${raw(INT64_END)}::float8`;
           return exact(
-            sql`(${n} >= ${raw(INT64_MIN)} AND ${n} < ${raw(INT64_END)} AND trunc(${n}) % ${param(test.divisor, '::numeric')} = ${param(test.remainder, '::numeric')})`,
+            sql`(${inRange} AND (CASE WHEN ${inRange} THEN trunc(${f})::int8 % ${param(test.divisor, '::int8')} = ${param(test.remainder, '::int8')} END))`,
           );
         }
         case 'size':
@@ -204,6 +209,15 @@ const OPERATORS = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 /** The number a jsonb holds, NULL for any other kind (a cast of a string would fail). */
 function numeric(ref: PostgresValue): Sql {
   return sql`(CASE WHEN jsonb_typeof(${ref.value}) = 'number' THEN (${ref.value})::numeric END)`;
+}
+
+/**
+ * The number as JavaScript reads it: a double. The evaluator's integer ranges ($type int/long, $mod)
+ * are about that value, which can differ from the stored decimal text near 2^63 (JSON.stringify
+ * writes -2^63 as -9223372036854776000); numeric would compare the text.
+ */
+function double(ref: PostgresValue): Sql {
+  return sql`${numeric(ref)}::float8`;
 }
 
 /** `{a: {b: value}}` for the path a.b: the document containment looks for. */

@@ -1,5 +1,5 @@
 import type { JsonValue, Path, RegexSpec } from '../tree.js';
-import { joinList, param, raw, type Sql, sql } from './fragment.js';
+import { joinList, param, raw, type Param, type Sql, sql } from './fragment.js';
 import { indexKeyExpression, sqliteJsonPath } from './index-paths.js';
 import { exact, NEVER, or, type Pair, superset } from './pair.js';
 import { SHAPE } from './shapes.js';
@@ -95,12 +95,34 @@ function testValue(test: ValueTest, ref: SqliteValue, held: number): Pair {
     case 'type':
       return or(test.types.map((type) => exact(hasType(ref, type))));
     case 'mod':
+      // Through REAL first: the evaluator's value is a double, and SQLite reads the stored text
+      // 9223372036854775000 (JSON.stringify's 2^63 - 1024) as that exact integer instead.
       return exact(
-        sql`(${ref.type} IN ${NUMBER_TYPES} AND ${ref.value} >= ${raw(INT64_MIN)} AND ${ref.value} < ${raw(`${INT64_END}.0`)} AND CAST(${ref.value} AS INTEGER) % ${param(BigInt(test.divisor))} = ${param(BigInt(test.remainder))})`,
+        sql`(${ref.type} IN ${NUMBER_TYPES} AND ${ref.value} >= ${raw(INT64_MIN)} AND ${ref.value} < ${raw(`${INT64_END}.0`)} AND CAST(CAST(${ref.value} AS REAL) AS INTEGER) % ${param(BigInt(test.divisor))} = ${param(BigInt(test.remainder))})`,
       );
     case 'size':
       return exact(sql`(${ref.type} = 'array' AND json_array_length(${ref.value}) = ${param(test.size)})`);
   }
+}
+
+const INT64_LOW = -(2n ** 63n);
+const INT64_HIGH = 2n ** 63n;
+
+/**
+ * A string, or a number as SQLite reads it back from a stored document's text. JSON.stringify
+ * writes the double 2^60 as 1152921504606847000, which SQLite reads as that exact integer, not as
+ * the double: bound as a double, `{n: 2 ** 60}` would not find the document. An integer past 2^53
+ * is bound as the integer its shortest decimal form names (distinct doubles keep their order in
+ * those forms, so comparisons agree with the evaluator's too); past int64, SQLite reads the text
+ * as a double, and so is it bound.
+ */
+function valueParam(value: JsonValue): Param {
+  // Below 2^63 String() writes plain digits (it turns to exponents at 1e21).
+  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) >= 2 ** 53 && Math.abs(value) <= 2 ** 63) {
+    const read = BigInt(String(value));
+    if (read >= INT64_LOW && read < INT64_HIGH) return param(read);
+  }
+  return param(value);
 }
 
 function typeGuarded(ref: SqliteValue, kind: 'number' | 'string', held: number, comparison: Sql): Pair {
@@ -117,7 +139,7 @@ function equals(ref: SqliteValue, value: JsonValue, held: number): Pair {
       return exact(sql`${ref.type} = ${raw(value ? `'true'` : `'false'`)}`);
     case 'number':
     case 'string':
-      return typeGuarded(ref, kind, held, sql`${ref.value} = ${param(value)}`);
+      return typeGuarded(ref, kind, held, sql`${ref.value} = ${valueParam(value)}`);
     case 'object':
     case 'array':
       return exact(sql`(${ref.type} = ${raw(`'${kind}'`)} AND ${ref.value} = ${param(JSON.stringify(value))})`);
@@ -139,7 +161,7 @@ function compare(ref: SqliteValue, op: 'gt' | 'gte' | 'lt' | 'lte', value: JsonV
     }
     case 'number':
     case 'string':
-      return typeGuarded(ref, kind, held, sql`${ref.value} ${raw(OPERATORS[op])} ${param(value)}`);
+      return typeGuarded(ref, kind, held, sql`${ref.value} ${raw(OPERATORS[op])} ${valueParam(value)}`);
     case 'object':
     case 'array':
       // Field-by-field order is the evaluator's; SQL only narrows to the kind.
@@ -153,7 +175,7 @@ function inList(ref: SqliteValue, values: readonly JsonValue[], regexes: readonl
     const same = values.filter((value) => classOf(value) === kind);
     if (same.length === 0) continue;
     const list = joinList(
-      same.map((value) => sql`${param(value)}`),
+      same.map((value) => sql`${valueParam(value)}`),
       ', ',
     );
     pairs.push(typeGuarded(ref, kind, held, sql`${ref.value} IN (${list})`));

@@ -9,7 +9,7 @@ import { filter as mingoSafeFilter, KEYS, scalar, sort as mingoSafeSort } from '
  * document, objects of two keys (key order counts), numbers at the edges of int32/int64/2^53.
  */
 
-const edgeNumbers = fc.constantFrom(2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 2 ** 63, -(2 ** 63), 1e21, 4.5, -7, 10, 1e-7);
+const edgeNumbers = fc.constantFrom(2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 2 ** 63, -(2 ** 63), 2 ** 53 + 2, 2 ** 60, 2 ** 60 + 256, 2 ** 63 - 1024, 1e21, 4.5, -7, 10, 1e-7);
 const wideScalar: fc.Arbitrary<JsonValue> = fc.oneof({ arbitrary: scalar, weight: 5 }, { arbitrary: edgeNumbers, weight: 1 });
 const keys = fc.constantFrom(...KEYS, '0');
 

@@ -24,6 +24,19 @@ const modInventory: JsonObject[] = [
   { _id: '3', item: 'ijk123', qty: 12 },
   { _id: '4', item: 'neg', qty: -5.7 },
 ];
+/** The ends of int64 as doubles: JSON.stringify writes -2^63 as -9223372036854776000, a decimal outside int64. */
+const int64Ends: JsonObject[] = [
+  { _id: '1', n: -(2 ** 63) },
+  { _id: '2', n: 2 ** 63 - 1024 },
+  { _id: '3', n: 2 ** 63 },
+  { _id: '4', n: 2 ** 31 },
+];
+/** Integers past 2^53, stored as JSON.stringify writes them (2^60 as 1152921504606847000). */
+const bigIntegers: JsonObject[] = [
+  { _id: '1', n: 2 ** 60 },
+  { _id: '2', n: 2 ** 60 + 256 },
+  { _id: '3', n: -(2 ** 60) },
+];
 const products: JsonObject[] = [
   { _id: '100', sku: 'abc123', description: 'Single line description.' },
   { _id: '101', sku: 'abc789', description: 'First line\nSecond line' },
@@ -91,6 +104,14 @@ const filterCases: [string, JsonObject[], string, string[]][] = [
   ['$ne null', nulls, '{ item: { $ne: null } }', []],
   ['$mod', modInventory, '{ qty: { $mod: [4, 0] } }', ['1', '3']],
   ['$mod truncates toward zero and keeps the sign', modInventory, '{ qty: { $mod: [4, -1] } }', ['4']],
+  ['$type long at the ends of int64, on the doubles stored', int64Ends, '{ n: { $type: "long" } }', ['1', '2', '4']],
+  ['$type double past int64', int64Ends, '{ n: { $type: "double" } }', ['3']],
+  ['$mod of -2^63, on its exact value', int64Ends, '{ n: { $mod: [10, -8] } }', ['1']],
+  ['$mod of the greatest double below 2^63', int64Ends, '{ n: { $mod: [10, 4] } }', ['2']],
+  ['equality on an integer past 2^53', bigIntegers, '{ n: 1152921504606846976 }', ['1']],
+  ['$in on integers past 2^53', bigIntegers, '{ n: { $in: [-1152921504606846976, 1] } }', ['3']],
+  ['$gt on an integer past 2^53', bigIntegers, '{ n: { $gt: 1152921504606846976 } }', ['2']],
+  ['$lte on an integer past 2^53', bigIntegers, '{ n: { $lte: 1152921504606846976 } }', ['1', '3']],
   ['$regex at the end', products, '{ sku: { $regex: /789$/ } }', ['101', '103']],
   ['$regex case-insensitive', products, '{ sku: { $regex: /^ABC/i } }', ['100', '101']],
   ['$regex multiline anchor', products, '{ description: { $regex: /^S/, $options: "m" } }', ['100', '101']],
