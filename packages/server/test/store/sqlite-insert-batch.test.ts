@@ -46,7 +46,7 @@ function openMeshes(dir: string) {
   };
 }
 
-/** Inserts of one event-loop turn are committed together (insert-batch.ts), each standing alone. */
+/** Inserts of one event-loop turn are committed together (turn-batch.ts), each standing alone. */
 describe('SQLite mesh inserts committed per event-loop turn', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'openmeshy-insert-batch-'));
   after(() => fs.rmSync(root, { recursive: true, force: true }));

@@ -19,7 +19,7 @@ interface Waiting<R> {
 
 /**
  * The mesh inserts asked for during one turn of the event loop, committed as one group at the
- * turn's end (setImmediate), as advance-batch.ts does for SQLite's refresh rotations: under load a
+ * turn's end (setImmediate), as turn-batch.ts does for SQLite's rotations and creates: under load a
  * PostgreSQL commit (its round trip and WAL flush) serves many creates instead of one. Each
  * caller's promise settles when its group's commit has, with its own outcome.
  *

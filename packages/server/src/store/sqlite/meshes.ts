@@ -14,7 +14,17 @@ import {
 } from '../../modules/meshes/store.js';
 import { parsedDocument, sqlIndexName, validateIndex } from '../mesh-queries.js';
 import { uniqueOr, type SqliteConnection } from './connection.js';
-import { InsertBatch, type InsertRefusal, type MeshInsert } from './insert-batch.js';
+import { TurnBatch } from './turn-batch.js';
+
+/** One call of insert: documents for one mesh, all of them or none. */
+interface MeshInsert {
+  accountId: string;
+  mesh: string;
+  documents: readonly StoredDocument[];
+}
+
+/** Why one insert of a committed batch was left out (a duplicate id, say); undefined: it was committed. */
+type InsertRefusal = { error: unknown } | undefined;
 import { buildMeshIndex } from './mesh-indexes.js';
 import { candidateRows, MeshStatements, prepareQuery } from './mesh-queries.js';
 import { MeshReaderPool } from './mesh-reader-pool.js';
@@ -29,7 +39,7 @@ interface IndexRow {
 
 /**
  * The meshes port on SQLite. Writes and get-by-id run on the server's connection (synchronous,
- * so each is atomic; the inserts of a turn share one commit, insert-batch.ts); searches on reader
+ * so each is atomic; the inserts of a turn share one commit, turn-batch.ts); searches on reader
  * threads (mesh-reader-pool.ts); updateMany and deleteMany read and write in one IMMEDIATE
  * transaction on the writer, which is what keeps a PATCH and a concurrent DELETE or PUT from
  * interleaving.
@@ -43,7 +53,7 @@ export class SqliteMeshStore implements MeshStore {
   /** Made once: the hot writes' transactions (better-sqlite3 wraps a function per db.transaction call). */
   private readonly insertAll: Database.Transaction<(accountId: string, mesh: string, documents: readonly StoredDocument[]) => void>;
   private readonly replaceOne: Database.Transaction<(accountId: string, mesh: string, document: StoredDocument) => boolean>;
-  private readonly inserts: InsertBatch;
+  private readonly inserts: TurnBatch<MeshInsert, InsertRefusal>;
 
   constructor(private readonly connection: SqliteConnection, options: { readers?: number } = {}) {
     const db = connection.db;
@@ -69,7 +79,7 @@ export class SqliteMeshStore implements MeshStore {
     // Called inside commitInserts' transaction, insertAll runs in a savepoint (better-sqlite3 nests
     // a transaction function so): a refused bulk insert rolls back to it, the batch's others stay.
     const commitInserts = db.transaction((inserts: readonly MeshInsert[]) => inserts.map((insert) => this.insertInBatch(insert)));
-    this.inserts = new InsertBatch((inserts) =>
+    this.inserts = new TurnBatch((inserts: MeshInsert[]) =>
       connection.write(() => {
         try {
           return commitInserts.immediate(inserts);
@@ -97,9 +107,10 @@ export class SqliteMeshStore implements MeshStore {
     return this.readers.close();
   }
 
-  /** Committed with the other inserts of this event-loop turn (insert-batch.ts), all of `documents` or none. */
-  insert(accountId: string, mesh: string, documents: readonly StoredDocument[]): Promise<void> {
-    return this.inserts.insert({ accountId, mesh, documents });
+  /** Committed with the other inserts of this event-loop turn (turn-batch.ts), all of `documents` or none. */
+  async insert(accountId: string, mesh: string, documents: readonly StoredDocument[]): Promise<void> {
+    const refusal = await this.inserts.add({ accountId, mesh, documents });
+    if (refusal) throw refusal.error;
   }
 
   /**

@@ -2,7 +2,14 @@ import type { RefreshFamilyStore } from '../../modules/oauth/store.js';
 import type { RefreshFamily } from '../../modules/oauth/types.js';
 import type { TokenSubject } from '../../modules/users/types.js';
 import { familyWithSubjectSql, toFamily, toFamilyWithSubject, type Row } from '../rows.js';
-import { AdvanceBatch, type Advance } from './advance-batch.js';
+import { TurnBatch } from './turn-batch.js';
+
+/** A rotation: the family moves on from `fromGeneration`, if it is still there. */
+interface Advance {
+  id: string;
+  fromGeneration: number;
+  now: number;
+}
 import type { SqliteConnection } from './connection.js';
 
 export class SqliteRefreshFamilyStore implements RefreshFamilyStore {
@@ -11,7 +18,8 @@ export class SqliteRefreshFamilyStore implements RefreshFamilyStore {
   private readonly withSubject;
   private readonly revokeStatement;
   private readonly revokeUserStatement;
-  private readonly advances: AdvanceBatch;
+  /** Won or lost, per rotation; the refresh grant signs its tokens while the batch commits. */
+  private readonly advances: TurnBatch<Advance, boolean>;
 
   constructor(private readonly connection: SqliteConnection) {
     const db = connection.db;
@@ -25,7 +33,7 @@ export class SqliteRefreshFamilyStore implements RefreshFamilyStore {
     this.revokeUserStatement = db.prepare(`UPDATE refresh_families SET revoked_at = ?, revoke_reason = ?
       WHERE account_id = ? AND user_id = ? AND revoked_at IS NULL`);
     const commitAdvances = db.transaction((batch: Advance[]) => batch.map((a) => advance.run(a.now, a.id, a.fromGeneration).changes === 1));
-    this.advances = new AdvanceBatch((batch) => connection.write(() => commitAdvances(batch)));
+    this.advances = new TurnBatch((batch: Advance[]) => connection.write(() => commitAdvances(batch)));
     connection.onClose(() => this.advances.flush());
   }
 
@@ -56,9 +64,9 @@ export class SqliteRefreshFamilyStore implements RefreshFamilyStore {
     return row && toFamilyWithSubject(id, row);
   }
 
-  /** Committed with the other rotations of this event-loop turn (advance-batch.ts). */
+  /** Committed with the other rotations of this event-loop turn (turn-batch.ts). */
   advance(id: string, fromGeneration: number, now: number): Promise<boolean> {
-    return this.advances.advance({ id, fromGeneration, now });
+    return this.advances.add({ id, fromGeneration, now });
   }
 
   async revoke(id: string, reason: string, now: number): Promise<void> {

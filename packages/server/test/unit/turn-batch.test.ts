@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { AdvanceBatch, type Advance } from '../../src/store/sqlite/advance-batch.js';
+import { TurnBatch } from '../../src/store/sqlite/turn-batch.js';
+
+interface Advance {
+  id: string;
+  fromGeneration: number;
+  now: number;
+}
 
 /** A batch whose commits are recorded; `fail` makes the next commit throw, as a rolled-back transaction does. */
 function recordingBatch() {
   const commits: Advance[][] = [];
   let fail = false;
-  const batch = new AdvanceBatch((advances) => {
+  const batch = new TurnBatch((advances: Advance[]) => {
     if (fail) {
       fail = false;
       throw new Error('SQLITE_BUSY: database is locked');
@@ -23,9 +29,9 @@ describe('rotations committed per event-loop turn', () => {
   test('the advances asked for in one turn go to one commit, in order, and each learns its own outcome', async () => {
     const { batch, commits } = recordingBatch();
     const outcomes = await Promise.all([
-      batch.advance({ id: 'a', fromGeneration: 0, now: 1 }),
-      batch.advance({ id: 'b', fromGeneration: 4, now: 1 }),
-      batch.advance({ id: 'a', fromGeneration: 0, now: 1 }),
+      batch.add({ id: 'a', fromGeneration: 0, now: 1 }),
+      batch.add({ id: 'b', fromGeneration: 4, now: 1 }),
+      batch.add({ id: 'a', fromGeneration: 0, now: 1 }),
     ]);
     assert.deepEqual(outcomes, [true, true, false]);
     assert.deepEqual(commits, [[
@@ -33,24 +39,24 @@ describe('rotations committed per event-loop turn', () => {
       { id: 'b', fromGeneration: 4, now: 1 },
       { id: 'a', fromGeneration: 0, now: 1 },
     ]]);
-    assert.equal(await batch.advance({ id: 'a', fromGeneration: 1, now: 2 }), true);
+    assert.equal(await batch.add({ id: 'a', fromGeneration: 1, now: 2 }), true);
     assert.equal(commits.length, 2, 'a later turn commits on its own');
   });
 
   test('a commit that fails rejects every advance of its batch, and the next batch commits', async () => {
     const { batch, commits, failNextCommit } = recordingBatch();
     failNextCommit();
-    const failed = [batch.advance({ id: 'a', fromGeneration: 0, now: 1 }), batch.advance({ id: 'b', fromGeneration: 0, now: 1 })];
+    const failed = [batch.add({ id: 'a', fromGeneration: 0, now: 1 }), batch.add({ id: 'b', fromGeneration: 0, now: 1 })];
     for (const outcome of failed) await assert.rejects(outcome, /SQLITE_BUSY/);
     assert.deepEqual(commits, []);
-    assert.equal(await batch.advance({ id: 'a', fromGeneration: 0, now: 2 }), true);
+    assert.equal(await batch.add({ id: 'a', fromGeneration: 0, now: 2 }), true);
   });
 
   test('flush commits what is waiting at once, and a flush with nothing waiting commits nothing', async () => {
     const { batch, commits } = recordingBatch();
     batch.flush();
     assert.equal(commits.length, 0);
-    const outcome = batch.advance({ id: 'a', fromGeneration: 0, now: 1 });
+    const outcome = batch.add({ id: 'a', fromGeneration: 0, now: 1 });
     batch.flush();
     assert.equal(commits.length, 1, 'committed before the turn ended');
     assert.equal(await outcome, true);
